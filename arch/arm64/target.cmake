@@ -1,0 +1,76 @@
+# arm64 target part: the nucleus image (and, later, modules and guests).
+set(MV_ARCH_DIR ${MV_SOURCE_DIR}/arch/arm64)
+set(CMAKE_C_STANDARD 11)
+set(CMAKE_C_EXTENSIONS ON)
+
+execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=include
+	OUTPUT_VARIABLE MV_CC_INCLUDE OUTPUT_STRIP_TRAILING_WHITESPACE)
+find_library(MV_LIBFDT libfdt.a
+	PATHS ${MV_DEPS_DIR}/usr/lib/aarch64-linux-gnu NO_DEFAULT_PATH
+	REQUIRED)
+
+set(MV_NUCLEUS_SOURCES
+	${MV_ARCH_DIR}/head.S
+	${MV_ARCH_DIR}/vectors.S
+	${MV_ARCH_DIR}/switch.S
+	${MV_ARCH_DIR}/cpu.c
+	${MV_ARCH_DIR}/mmu.c
+	${MV_ARCH_DIR}/gicv3.c
+	${MV_ARCH_DIR}/timer.c
+	${MV_ARCH_DIR}/psci.c
+	${MV_SOURCE_DIR}/nucleus/main.c
+	${MV_SOURCE_DIR}/nucleus/console.c
+	${MV_SOURCE_DIR}/nucleus/devtree.c
+	${MV_SOURCE_DIR}/nucleus/smp.c
+	${MV_SOURCE_DIR}/nucleus/sched.c
+	${MV_SOURCE_DIR}/nucleus/runqueue.c
+	${MV_SOURCE_DIR}/nucleus/timerq.c
+	${MV_SOURCE_DIR}/nucleus/time.c
+	${MV_SOURCE_DIR}/nucleus/selftest.c
+	${MV_SOURCE_DIR}/nucleus/mm/page_alloc.c
+	${MV_SOURCE_DIR}/nucleus/mm/heap.c
+	${MV_SOURCE_DIR}/nucleus/mm/memmap.c
+	${MV_SOURCE_DIR}/nucleus/lib/string.c
+	${MV_SOURCE_DIR}/nucleus/lib/printf.c
+	${MV_SOURCE_DIR}/nucleus/lib/stack_protector.c)
+
+add_executable(nucleus.elf ${MV_NUCLEUS_SOURCES})
+target_include_directories(nucleus.elf PRIVATE
+	${MV_SOURCE_DIR}/nucleus/include/libc
+	${MV_SOURCE_DIR}/nucleus/include
+	${MV_SOURCE_DIR}/arch/include
+	${MV_ARCH_DIR}/include
+	${MV_DEPS_DIR}/usr/include)
+target_compile_options(nucleus.elf PRIVATE
+	${MV_ARCH_CFLAGS} -nostdinc -isystem ${MV_CC_INCLUDE}
+	-O2 -g -Wall -Wextra -Werror -Wno-unused-parameter
+	-fno-stack-protector -fno-omit-frame-pointer -ffunction-sections
+	-fdata-sections)
+target_compile_definitions(nucleus.elf PRIVATE
+	MV_VERSION="${PROJECT_VERSION}"
+	$<$<BOOL:${MV_FALLBACK_UART}>:MV_FALLBACK_UART=${MV_FALLBACK_UART}>)
+target_link_options(nucleus.elf PRIVATE
+	-nostdlib -Wl,-pie -Wl,--no-dynamic-linker -Wl,-z,notext
+	-Wl,-z,norelro -Wl,-z,max-page-size=4096 -Wl,--build-id=none
+	-Wl,--gc-sections -Wl,-T,${MV_ARCH_DIR}/nucleus.lds)
+set_target_properties(nucleus.elf PROPERTIES LINK_DEPENDS
+	${MV_ARCH_DIR}/nucleus.lds)
+target_link_libraries(nucleus.elf PRIVATE ${MV_LIBFDT})
+
+# head.S applies only R_AARCH64_RELATIVE: refuse an image needing others.
+add_custom_command(TARGET nucleus.elf POST_BUILD
+	COMMAND ${MV_SOURCE_DIR}/scripts/check-relocs
+		${MV_CROSS_PREFIX}readelf $<TARGET_FILE:nucleus.elf>
+	COMMAND ${CMAKE_OBJCOPY} -O binary $<TARGET_FILE:nucleus.elf>
+		${CMAKE_BINARY_DIR}/nucleus.bin
+	BYPRODUCTS ${CMAKE_BINARY_DIR}/nucleus.bin
+	COMMENT "nucleus.bin (arm64 Image)")
+
+# Test shim for the bad-DTB system tests (test/guests/dtb-shim).
+set(MV_SHIM_NUCLEUS_ADDR 0x40200000)
+set(MV_SHIM_DTB_ADDR 0x44000000)
+add_executable(dtb-shim.elf ${MV_SOURCE_DIR}/test/guests/dtb-shim/shim.S)
+target_compile_definitions(dtb-shim.elf PRIVATE
+	SHIM_NUCLEUS_ADDR=${MV_SHIM_NUCLEUS_ADDR} SHIM_DTB_ADDR=${MV_SHIM_DTB_ADDR})
+target_link_options(dtb-shim.elf PRIVATE -nostdlib -static
+	-Wl,-Ttext=0x40080000 -Wl,--build-id=none)

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Boot console and log. The console is the one device the nucleus drives
+ * itself, because every later failure must be printable: a polled PL011
+ * transmitter, nothing more. Full UART drivers belong in modules.
+ */
+#include <mv/arch.h>
+#include <mv/console.h>
+#include <mv/devtree.h>
+#include <mv/errno.h>
+#include <mv/log.h>
+#include <mv/mmu.h>
+#include <mv/nucleus.h>
+#include <mv/smp.h>
+#include <mv/spinlock.h>
+#include <mv/time.h>
+#include <libfdt.h>
+#include <string.h>
+
+#define PL011_DR 0x00
+#define PL011_FR 0x18
+#define PL011_FR_TXFF (1 << 5)
+#define PL011_FR_BUSY (1 << 3)
+
+static volatile u32 *uart_base;
+static char console_name[64];
+static struct mv_spinlock console_lock = MV_SPINLOCK_INIT;
+
+static void pl011_putc(char c)
+{
+	while (uart_base[PL011_FR / 4] & PL011_FR_TXFF)
+		mv_arch_poll_hint();
+	uart_base[PL011_DR / 4] = (u8)c;
+}
+
+void mv_console_write(const char *s, size_t n)
+{
+	if (!uart_base)
+		return;
+	for (; n; n--, s++) {
+		if (*s == '\n')
+			pl011_putc('\r');
+		pl011_putc(*s);
+	}
+}
+
+bool mv_console_ready(void)
+{
+	return uart_base != NULL;
+}
+
+const char *mv_console_name(void)
+{
+	return console_name;
+}
+
+void mv_console_use_fallback(void)
+{
+#ifdef MV_FALLBACK_UART
+	uart_base = (volatile u32 *)(uintptr_t)MV_FALLBACK_UART;
+	mv_snprintf(console_name, sizeof(console_name),
+		    "fallback pl011@%lx", (unsigned long)MV_FALLBACK_UART);
+#endif
+}
+
+int mv_console_init(const void *fdt)
+{
+	const char *path;
+	int node, len;
+	u64 addr, size;
+
+	path = mv_dt_stdout_path(fdt, &len);
+	if (!path) {
+		mv_console_use_fallback();
+		mv_log(MV_LOG_ERR,
+		       "console: the DTB has no /chosen/stdout-path: cannot "
+		       "tell which UART is the console\n");
+		return -MV_ENOENT;
+	}
+	node = fdt_path_offset_namelen(fdt, path, len);
+	if (node < 0) {
+		mv_console_use_fallback();
+		mv_log(MV_LOG_ERR,
+		       "console: /chosen/stdout-path names '%.*s', which is "
+		       "not in the DTB (%s)\n", len, path, fdt_strerror(node));
+		return -MV_ENOENT;
+	}
+	if (fdt_node_check_compatible(fdt, node, "arm,pl011") != 0) {
+		mv_console_use_fallback();
+		mv_log(MV_LOG_ERR,
+		       "console: stdout-path '%.*s' is not an arm,pl011 UART; "
+		       "the nucleus console supports only PL011\n", len, path);
+		return -MV_ENODEV;
+	}
+	if (mv_dt_reg(fdt, node, 0, &addr, &size) < 0 || size < 0x1000) {
+		mv_console_use_fallback();
+		mv_log(MV_LOG_ERR, "console: '%.*s' has no usable reg\n",
+		       len, path);
+		return -MV_EINVAL;
+	}
+	uart_base = mv_ioremap(addr, 0x1000);
+	if (!uart_base)
+		return -MV_ENOMEM;
+	mv_snprintf(console_name, sizeof(console_name), "%.*s", len, path);
+	return 0;
+}
+
+static const char *const level_tag[] = {
+	[MV_LOG_ERR] = "error: ",
+	[MV_LOG_WARN] = "warning: ",
+	[MV_LOG_INFO] = "",
+	[MV_LOG_DEBUG] = "debug: ",
+};
+
+static void log_line(enum mv_log_level level, const char *fmt, va_list ap)
+{
+	char line[320];
+	unsigned long flags;
+	u64 us = mv_time_ready() ? mv_time_ns() / 1000 : 0;
+	int n;
+
+	n = mv_snprintf(line, sizeof(line), "[%4lu.%06lu] %s",
+			(unsigned long)(us / 1000000),
+			(unsigned long)(us % 1000000), level_tag[level]);
+	n += mv_vsnprintf(line + n, sizeof(line) - n, fmt, ap);
+	if (n >= (int)sizeof(line))
+		n = sizeof(line) - 1;
+	flags = mv_spin_lock_irqsave(&console_lock);
+	mv_console_write(line, n);
+	mv_spin_unlock_irqrestore(&console_lock, flags);
+}
+
+void mv_log(enum mv_log_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (level > MV_LOG_INFO && !mv_log_debug)
+		return;
+	va_start(ap, fmt);
+	log_line(level, fmt, ap);
+	va_end(ap);
+}
+
+void mv_panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	mv_arch_irq_disable();
+	mv_smp_stop_others();
+	va_start(ap, fmt);
+	log_line(MV_LOG_ERR, fmt, ap);
+	va_end(ap);
+	mv_log(MV_LOG_ERR, "nucleus: halted\n");
+	mv_arch_halt();
+}

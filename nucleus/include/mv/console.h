@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The nucleus console: a polled PL011 found through /chosen/stdout-path,
+ * brought up before anything that can fail. Until it is, output goes to
+ * the build-time fallback UART (MV_FALLBACK_UART), if the build names one.
+ */
+#ifndef MV_CONSOLE_H
+#define MV_CONSOLE_H
+
+#include <mv/types.h>
+
+/* Bring up the console from the DTB; on failure the fallback console says why. */
+int mv_console_init(const void *fdt);
+void mv_console_use_fallback(void);
+void mv_console_write(const char *s, size_t n);
+bool mv_console_ready(void);
+/* Name and physical address of the console in use (for the banner). */
+const char *mv_console_name(void);
+
+#endif

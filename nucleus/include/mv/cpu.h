@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Per-CPU data, reached through mv_this_cpu(). */
+#ifndef MV_CPU_H
+#define MV_CPU_H
+
+#include <mv/sched.h>
+
+#define MV_MAX_CPUS 8
+
+struct mv_cpu {
+	unsigned int id;
+	u64 hwid;		/* MPIDR affinity from /cpus/cpu@N reg */
+	bool online;
+	void *stack;		/* boot/idle stack of a secondary */
+	struct mv_sched_cpu sched;
+	/* Counters, for the banner, self-tests and later `host info`. */
+	u64 irqs;
+	u64 timer_irqs;
+	u64 ipis_received;
+	u64 ipis_sent;
+};
+
+extern struct mv_cpu mv_cpus[MV_MAX_CPUS];
+extern unsigned int mv_nr_cpus;		/* described by the DT */
+
+unsigned int mv_cpus_online(void);
+
+#endif

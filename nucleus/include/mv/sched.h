@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Threads and the scheduler (DESIGN §6): per-CPU run queues with 32
+ * priorities, time slices among equals, preemption from one-shot timer
+ * events (no tick), sleep, wait queues, cross-CPU wake-ups by IPI.
+ * A thread stays on the CPU it was created on.
+ */
+#ifndef MV_SCHED_H
+#define MV_SCHED_H
+
+#include <mv/arch.h>
+#include <mv/list.h>
+#include <mv/spinlock.h>
+#include <mv/runqueue.h>
+#include <mv/timerq.h>
+
+#define MV_PRIO_LOW 4
+#define MV_PRIO_NORMAL 8
+#define MV_PRIO_HIGH 16
+#define MV_PRIO_IDLE (-1)
+#define MV_CPU_ANY (-1)
+#define MV_THREAD_STACK_SIZE (16 * 1024)
+#define MV_TIME_SLICE_NS (10 * 1000 * 1000ULL)
+
+enum mv_thread_state {
+	MV_THREAD_RUNNABLE,	/* on a run queue */
+	MV_THREAD_RUNNING,	/* current on its CPU */
+	MV_THREAD_BLOCKED,	/* waiting; not on a run queue */
+	MV_THREAD_DEAD,
+};
+
+struct mv_thread {
+	struct mv_arch_context ctx;
+	struct mv_list rq_node;
+	struct mv_list wait_node;
+	struct mv_timer_event sleep_event;
+	enum mv_thread_state state;
+	int prio;
+	unsigned int cpu;
+	void (*fn)(void *arg);
+	void *arg;
+	void *stack;
+	char name[24];
+};
+
+/* Per-CPU scheduler state, embedded in struct mv_cpu. */
+struct mv_sched_cpu {
+	struct mv_spinlock lock;
+	struct mv_runqueue rq;
+	struct mv_timerq timers;
+	struct mv_thread *current;
+	struct mv_thread idle;
+	struct mv_thread *zombie;
+	struct mv_timer_event slice_event;
+	u64 programmed;		/* deadline in the hardware timer */
+	bool need_resched;
+	unsigned int irq_depth;
+	u64 switches;
+};
+
+struct mv_thread *mv_thread_create(const char *name, void (*fn)(void *),
+				   void *arg, int prio, int cpu);
+__mv_noreturn void mv_thread_exit(void);
+struct mv_thread *mv_current(void);
+void mv_schedule(void);
+void mv_yield(void);
+/* Wake a blocked thread; false if it was not blocked. */
+bool mv_thread_wake(struct mv_thread *t);
+void mv_sleep_until(u64 deadline_ticks);
+void mv_sleep_ns(u64 ns);
+
+/* Timer events on this CPU; fn runs in interrupt context, unlocked. */
+void mv_timer_arm(struct mv_timer_event *ev, u64 deadline_ticks);
+bool mv_timer_cancel(struct mv_timer_event *ev);
+
+struct mv_waitq {
+	struct mv_spinlock lock;
+	struct mv_list waiters;
+};
+
+void mv_waitq_init(struct mv_waitq *wq);
+void mv_waitq_prepare(struct mv_waitq *wq);
+void mv_waitq_finish(struct mv_waitq *wq);
+unsigned int mv_waitq_wake(struct mv_waitq *wq, unsigned int max);
+#define mv_waitq_wake_one(wq) mv_waitq_wake(wq, 1)
+#define mv_waitq_wake_all(wq) mv_waitq_wake(wq, ~0U)
+
+/* Block until cond holds; cond is evaluated after every wake-up. */
+#define mv_wait_event(wq, cond) \
+	do { \
+		for (;;) { \
+			mv_waitq_prepare(wq); \
+			if (cond) \
+				break; \
+			mv_schedule(); \
+		} \
+		mv_waitq_finish(wq); \
+	} while (0)
+
+/* Boot: make the running boot flow this CPU's idle thread. */
+void mv_sched_init_cpu(void);
+__mv_noreturn void mv_sched_idle_loop(void);
+/* Interrupt plumbing, called by the arch interrupt path. */
+void mv_sched_irq_enter(void);
+void mv_sched_irq_exit(void);
+void mv_sched_timer_interrupt(void);
+void mv_sched_ipi_reschedule(void);
+
+#endif

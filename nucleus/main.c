@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Arch-independent boot flow (DESIGN §3): console first, so every later
+ * failure is printed; then memory, MMU, allocators, interrupts, timer,
+ * scheduler and the other CPUs; then the banner.
+ */
+#include <mv/console.h>
+#include <mv/cpu.h>
+#include <mv/devtree.h>
+#include <mv/heap.h>
+#include <mv/log.h>
+#include <mv/memmap.h>
+#include <mv/mmu.h>
+#include <mv/nucleus.h>
+#include <mv/page_alloc.h>
+#include <mv/selftest.h>
+#include <mv/smp.h>
+#include <mv/time.h>
+#include <libfdt.h>
+#include <string.h>
+
+extern char _start[], _end[];
+
+bool mv_log_debug;
+static struct mv_memmap boot_memmap;
+
+static __mv_noreturn void boot_fail(void)
+{
+	mv_log(MV_LOG_ERR, "nucleus: cannot boot; halted\n");
+	mv_arch_halt();
+}
+
+static void check_dtb(const void *fdt)
+{
+	int err;
+
+	if (!fdt || ((uintptr_t)fdt & 7)) {
+		mv_console_use_fallback();
+		mv_log(MV_LOG_ERR,
+		       "devtree: no usable DTB: the boot loader passed %p "
+		       "(must be a non-zero, 8-byte aligned address)\n", fdt);
+		boot_fail();
+	}
+	err = fdt_check_header(fdt);
+	if (err) {
+		mv_console_use_fallback();
+		mv_log(MV_LOG_ERR,
+		       "devtree: the DTB at %p has a corrupt header: %s "
+		       "(magic %08x, totalsize %u)\n", fdt, fdt_strerror(err),
+		       fdt32_ld((const fdt32_t *)fdt),
+		       fdt32_ld((const fdt32_t *)fdt + 1));
+		boot_fail();
+	}
+}
+
+static void reserve_chosen_initrd(const void *fdt, struct mv_memmap *map)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	u64 start, end;
+
+	if (chosen < 0 ||
+	    !mv_dt_read_number(fdt, chosen, "linux,initrd-start", &start) ||
+	    !mv_dt_read_number(fdt, chosen, "linux,initrd-end", &end))
+		return;
+	if (end > start)
+		mv_memmap_reserve(map, start, end - start);
+}
+
+/* RAM from every /memory node, minus what must not be handed out. */
+static void discover_memory(const void *fdt, struct mv_memmap *map)
+{
+	int node, rsv, i, n, err;
+	u64 addr, size;
+
+	memset(map, 0, sizeof(*map));
+	for (node = fdt_node_offset_by_prop_value(fdt, -1, "device_type",
+						   "memory", 7);
+	     node >= 0;
+	     node = fdt_node_offset_by_prop_value(fdt, node, "device_type",
+						   "memory", 7)) {
+		n = mv_dt_reg_count(fdt, node);
+		for (i = 0; i < n; i++) {
+			if (mv_dt_reg(fdt, node, i, &addr, &size) == 0 && size)
+				mv_memmap_add_ram(map, addr, size);
+		}
+	}
+	if (!map->nr_ram) {
+		mv_log(MV_LOG_ERR,
+		       "memory: the DTB has no /memory node with a usable reg: "
+		       "cannot tell where RAM is\n");
+		boot_fail();
+	}
+	n = fdt_num_mem_rsv(fdt);
+	for (i = 0; i < n; i++) {
+		if (fdt_get_mem_rsv(fdt, i, &addr, &size) == 0 && size)
+			mv_memmap_reserve(map, addr, size);
+	}
+	rsv = fdt_path_offset(fdt, "/reserved-memory");
+	if (rsv >= 0) {
+		fdt_for_each_subnode(node, fdt, rsv) {
+			n = mv_dt_reg_count(fdt, node);
+			for (i = 0; i < n; i++)
+				if (mv_dt_reg(fdt, node, i, &addr, &size) == 0)
+					mv_memmap_reserve(map, addr, size);
+		}
+	}
+	mv_memmap_reserve(map, (uintptr_t)_start, _end - _start);
+	mv_memmap_reserve(map, (uintptr_t)fdt, fdt_totalsize(fdt));
+	reserve_chosen_initrd(fdt, map);
+	err = mv_memmap_compute(map);
+	if (err || !map->nr_usable) {
+		mv_log(MV_LOG_ERR,
+		       "memory: no usable RAM left after reservations (%d)\n",
+		       err);
+		boot_fail();
+	}
+}
+
+u64 mv_hypervisor_ram_used(void)
+{
+	return (u64)(_end - _start) +
+	       (mv_page_total_count() - mv_page_free_count()) * MV_PAGE_SIZE;
+}
+
+static void print_banner(u64 boot_ns)
+{
+	u64 total = mv_memmap_total(&boot_memmap);
+	u64 free = mv_page_free_count() * MV_PAGE_SIZE;
+	u64 used = mv_hypervisor_ram_used();
+
+	mv_log(MV_LOG_INFO, "Modvisor %s (%s)\n", MV_VERSION, mv_arch_name());
+	mv_log(MV_LOG_INFO, "  CPUs online: %u of %u\n", mv_cpus_online(),
+	       mv_nr_cpus);
+	mv_log(MV_LOG_INFO,
+	       "  memory: %lu MiB total, %lu KiB free, hypervisor uses %lu KiB "
+	       "(image %lu KiB)\n", (unsigned long)(total >> 20),
+	       (unsigned long)(free >> 10), (unsigned long)(used >> 10),
+	       (unsigned long)((_end - _start) >> 10));
+	mv_log(MV_LOG_INFO, "  boot time: %lu.%03lu ms\n",
+	       (unsigned long)(boot_ns / 1000000),
+	       (unsigned long)(boot_ns / 1000 % 1000));
+}
+
+void mv_nucleus_main(const void *fdt)
+{
+	const char *bootargs;
+
+	check_dtb(fdt);
+	mv_boot_fdt = fdt;
+	if (mv_console_init(fdt) < 0)
+		boot_fail();
+	bootargs = mv_dt_bootargs(fdt);
+	mv_log_debug = mv_bootarg_has(bootargs, "modvisor.debug");
+	mv_log(MV_LOG_INFO, "nucleus: Modvisor %s starting, console %s\n",
+	       MV_VERSION, mv_console_name());
+
+	discover_memory(fdt, &boot_memmap);
+	if (mv_arch_mmu_init(&boot_memmap) < 0)
+		boot_fail();
+	for (unsigned int i = 0; i < boot_memmap.nr_usable; i++)
+		mv_page_add_region(boot_memmap.usable[i].start,
+				   boot_memmap.usable[i].size);
+
+	if (mv_smp_discover(fdt) < 0)
+		boot_fail();
+	if (mv_arch_irq_init(fdt) < 0 || mv_arch_irq_init_cpu() < 0 ||
+	    mv_arch_timer_init(fdt) < 0)
+		boot_fail();
+	mv_arch_timer_init_cpu();
+	mv_sched_init_cpu();
+	mv_this_cpu()->online = true;
+	mv_arch_irq_enable();
+	mv_smp_boot_secondaries();
+
+	print_banner(mv_time_ns());
+	mv_log(MV_LOG_INFO, "nucleus: ready\n");
+
+	mv_selftest_run(bootargs);
+	mv_sched_idle_loop();
+}
