@@ -25,6 +25,13 @@
 static volatile u32 *uart_base;
 static char console_name[64];
 static struct mv_spinlock console_lock = MV_SPINLOCK_INIT;
+/* Set when the system is going down: a stopped CPU may hold the lock. */
+static bool console_emergency;
+
+void mv_console_emergency(void)
+{
+	MV_WRITE_ONCE(console_emergency, true);
+}
 
 static void pl011_putc(char c)
 {
@@ -42,11 +49,6 @@ void mv_console_write(const char *s, size_t n)
 			pl011_putc('\r');
 		pl011_putc(*s);
 	}
-}
-
-bool mv_console_ready(void)
-{
-	return uart_base != NULL;
 }
 
 const char *mv_console_name(void)
@@ -125,9 +127,21 @@ static void log_line(enum mv_log_level level, const char *fmt, va_list ap)
 	n += mv_vsnprintf(line + n, sizeof(line) - n, fmt, ap);
 	if (n >= (int)sizeof(line))
 		n = sizeof(line) - 1;
-	flags = mv_spin_lock_irqsave(&console_lock);
-	mv_console_write(line, n);
-	mv_spin_unlock_irqrestore(&console_lock, flags);
+	flags = mv_arch_irq_save();
+	if (MV_READ_ONCE(console_emergency)) {
+		bool locked = false;
+
+		for (unsigned int i = 0; i < 1000000 && !locked; i++)
+			locked = mv_spin_trylock(&console_lock);
+		mv_console_write(line, n);
+		if (locked)
+			mv_spin_unlock(&console_lock);
+	} else {
+		mv_spin_lock(&console_lock);
+		mv_console_write(line, n);
+		mv_spin_unlock(&console_lock);
+	}
+	mv_arch_irq_restore(flags);
 }
 
 void mv_log(enum mv_log_level level, const char *fmt, ...)

@@ -205,9 +205,40 @@ static void sched_selftest(void *arg)
 	       failed ? "FAIL" : "PASS", failed);
 }
 
+/*
+ * W^X self-tests: each must end in an exception report and a halt, which
+ * the system test reads. Reaching the line after the access is a failure.
+ */
+static void wx_write_text(void)
+{
+	volatile u32 *text = (volatile u32 *)(uintptr_t)&mv_selftest_run;
+
+	mv_log(MV_LOG_INFO, "selftest: wx: writing to nucleus text at %p\n",
+	       (void *)text);
+	*text = *text;
+	mv_log(MV_LOG_ERR, "selftest: wx: the write to text went through: "
+	       "FAIL\n");
+}
+
+static void wx_exec_data(void)
+{
+	static u32 code[4] __mv_aligned(16);
+	void (*fn)(void) = (void (*)(void))(uintptr_t)code;
+
+	code[0] = mv_arch_return_instruction();
+	mv_log(MV_LOG_INFO, "selftest: wx: executing nucleus data at %p\n",
+	       (void *)code);
+	fn();
+	mv_log(MV_LOG_ERR, "selftest: wx: data executed: FAIL\n");
+}
+
 void mv_selftest_run(const char *bootargs)
 {
 	if (mv_bootarg_has(bootargs, "modvisor.selftest=sched"))
 		mv_thread_create("selftest", sched_selftest, NULL,
 				 MV_PRIO_HIGH, 0);
+	if (mv_bootarg_has(bootargs, "modvisor.selftest=wx-write"))
+		wx_write_text();
+	if (mv_bootarg_has(bootargs, "modvisor.selftest=wx-exec"))
+		wx_exec_data();
 }

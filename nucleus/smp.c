@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* CPUs from /cpus, secondary bring-up, and stopping everyone on panic. */
+#include <mv/console.h>
 #include <mv/cpu.h>
 #include <mv/devtree.h>
 #include <mv/errno.h>
@@ -116,6 +117,7 @@ void mv_smp_stop_others(void)
 {
 	struct mv_cpu *self = mv_this_cpu();
 
+	mv_console_emergency();
 	if (!self || __atomic_exchange_n(&stopping, true, __ATOMIC_ACQ_REL))
 		return;
 	for (unsigned int i = 0; i < mv_nr_cpus; i++)

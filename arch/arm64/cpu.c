@@ -60,6 +60,11 @@ const char *mv_arch_name(void)
 	return "arm64, EL2";
 }
 
+u32 mv_arch_return_instruction(void)
+{
+	return 0xd65f03c0;	/* ret */
+}
+
 void mv_arch_halt(void)
 {
 	mv_arch_irq_disable();

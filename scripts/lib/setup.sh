@@ -12,7 +12,6 @@ MV_PACKAGES=(
 	qemu-system-arm ipxe-qemu
 	device-tree-compiler libfdt-dev libelf-dev zlib1g-dev cpio
 	python3 python3-pexpect
-	dpkg-dev
 )
 
 mv_log() { echo "modvisor: $*" >&2; }

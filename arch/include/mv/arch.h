@@ -61,6 +61,9 @@ u64 mv_arch_cpu_hwid(void);
 /* Name of the host CPU model and of the mode the nucleus runs in. */
 const char *mv_arch_name(void);
 
+/* The encoding of a function return, for the W^X self-test. */
+u32 mv_arch_return_instruction(void);
+
 /* Stop this CPU for good (fatal errors). */
 __mv_noreturn void mv_arch_halt(void);
 

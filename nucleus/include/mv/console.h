@@ -13,7 +13,8 @@
 int mv_console_init(const void *fdt);
 void mv_console_use_fallback(void);
 void mv_console_write(const char *s, size_t n);
-bool mv_console_ready(void);
+/* Going down: print even if a stopped CPU holds the console lock. */
+void mv_console_emergency(void);
 /* Name and physical address of the console in use (for the banner). */
 const char *mv_console_name(void);
 

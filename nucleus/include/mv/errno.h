@@ -20,6 +20,4 @@
 #define MV_ENOSYS 38
 #define MV_ETIMEDOUT 110
 
-const char *mv_strerror(int err);
-
 #endif
