@@ -11,6 +11,8 @@
 #include <mv/log.h>
 #include <mv/memmap.h>
 #include <mv/mmu.h>
+#include <mv/modload.h>
+#include <mv/module.h>
 #include <mv/nucleus.h>
 #include <mv/page_alloc.h>
 #include <mv/selftest.h>
@@ -66,6 +68,31 @@ static void reserve_chosen_initrd(const void *fdt, struct mv_memmap *map)
 		mv_memmap_reserve(map, start, end - start);
 }
 
+/*
+ * Module memory sits right after the image, in usable RAM (module_mem.c
+ * says why); without room, modules cannot load but the nucleus runs.
+ */
+static void reserve_module_arena(struct mv_memmap *map)
+{
+	u64 start = MV_ALIGN_UP((u64)(uintptr_t)_end, MV_MIB(2));
+	u64 end = start + MV_MODULE_ARENA_SIZE;
+
+	for (unsigned int i = 0; i < map->nr_usable; i++) {
+		struct mv_mem_range *r = &map->usable[i];
+
+		if (start >= r->start && end <= r->start + r->size) {
+			mv_memmap_reserve(map, start, MV_MODULE_ARENA_SIZE);
+			if (mv_memmap_compute(map) == 0) {
+				mv_module_arena.start = start;
+				mv_module_arena.size = MV_MODULE_ARENA_SIZE;
+				return;
+			}
+		}
+	}
+	mv_log(MV_LOG_WARN, "module: no free RAM after the nucleus for module "
+	       "memory; modules cannot be loaded\n");
+}
+
 /* RAM from every /memory node, minus what must not be handed out. */
 static void discover_memory(const void *fdt, struct mv_memmap *map)
 {
@@ -108,6 +135,8 @@ static void discover_memory(const void *fdt, struct mv_memmap *map)
 	mv_memmap_reserve(map, (uintptr_t)fdt, fdt_totalsize(fdt));
 	reserve_chosen_initrd(fdt, map);
 	err = mv_memmap_compute(map);
+	if (!err)
+		reserve_module_arena(map);
 	if (err || !map->nr_usable) {
 		mv_log(MV_LOG_ERR,
 		       "memory: no usable RAM left after reservations (%d)\n",
@@ -118,7 +147,7 @@ static void discover_memory(const void *fdt, struct mv_memmap *map)
 
 u64 mv_hypervisor_ram_used(void)
 {
-	return (u64)(_end - _start) +
+	return (u64)(_end - _start) + mv_module_mem_used() +
 	       (mv_page_total_count() - mv_page_free_count()) * MV_PAGE_SIZE;
 }
 
@@ -139,6 +168,48 @@ static void print_banner(u64 boot_ns)
 	mv_log(MV_LOG_INFO, "  boot time: %lu.%03lu ms\n",
 	       (unsigned long)(boot_ns / 1000000),
 	       (unsigned long)(boot_ns / 1000 % 1000));
+}
+
+/* Load what /chosen/modvisor,modules and modvisor.modules=a,b name. */
+static void load_boot_modules(const void *fdt, const char *bootargs)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	const char *list, *p;
+	int len = 0;
+
+	list = chosen >= 0 ? fdt_getprop(fdt, chosen, "modvisor,modules", &len)
+			   : NULL;
+	for (p = list; p && p < list + len; p += strlen(p) + 1)
+		mv_module_request(p, "from /chosen/modvisor,modules");
+	p = strstr(bootargs, "modvisor.modules=");
+	if (p && (p == bootargs || p[-1] == ' ')) {
+		char name[64];
+
+		p += strlen("modvisor.modules=");
+		while (*p && *p != ' ') {
+			size_t n = strcspn(p, ", ");
+
+			if (n && n < sizeof(name)) {
+				memcpy(name, p, n);
+				name[n] = '\0';
+				mv_module_request(name, "from the boot arguments");
+			}
+			p += n;
+			if (*p == ',')
+				p++;
+		}
+	}
+}
+
+/* The rest of the boot, in a thread: module init may sleep. */
+static void late_init(void *arg)
+{
+	const char *bootargs = arg;
+
+	if (mv_modload_init(mv_boot_fdt) == 0)
+		load_boot_modules(mv_boot_fdt, bootargs);
+	mv_log(MV_LOG_INFO, "nucleus: ready\n");
+	mv_selftest_run(bootargs);
 }
 
 void mv_nucleus_main(const void *fdt)
@@ -173,8 +244,8 @@ void mv_nucleus_main(const void *fdt)
 	mv_smp_boot_secondaries();
 
 	print_banner(mv_time_ns());
-	mv_log(MV_LOG_INFO, "nucleus: ready\n");
-
-	mv_selftest_run(bootargs);
+	if (!mv_thread_create("init", late_init, (void *)bootargs,
+			      MV_PRIO_NORMAL, 0))
+		mv_panic("nucleus: cannot start the init thread\n");
 	mv_sched_idle_loop();
 }

@@ -10,6 +10,7 @@
 #include <mv/errno.h>
 #include <mv/heap.h>
 #include <mv/log.h>
+#include <mv/mutex.h>
 #include <mv/sched.h>
 #include <mv/time.h>
 #include <string.h>
@@ -423,4 +424,25 @@ void mv_sched_ipi_reschedule(void)
 {
 	mv_this_cpu()->ipis_received++;
 	this_sched()->need_resched = true;
+}
+
+static bool mutex_try(struct mv_mutex *m, struct mv_thread *self)
+{
+	struct mv_thread *none = NULL;
+
+	return __atomic_compare_exchange_n(&m->owner, &none, self, false,
+					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+
+void mv_mutex_lock(struct mv_mutex *m)
+{
+	struct mv_thread *self = mv_current();
+
+	mv_wait_event(&m->wq, mutex_try(m, self));
+}
+
+void mv_mutex_unlock(struct mv_mutex *m)
+{
+	__atomic_store_n(&m->owner, NULL, __ATOMIC_RELEASE);
+	mv_waitq_wake_one(&m->wq);
 }

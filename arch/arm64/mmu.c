@@ -9,6 +9,7 @@
 #include <mv/errno.h>
 #include <mv/log.h>
 #include <mv/memmap.h>
+#include <mv/module.h>
 #include <mv/mmu.h>
 #include <mv/page_alloc.h>
 #include <mv/spinlock.h>
@@ -17,7 +18,7 @@
 
 #define PT_ENTRIES 512
 #define PT_ADDR_MASK 0x0000fffffffff000UL
-#define BOOT_TABLES 8
+#define BOOT_TABLES 12
 
 #define PROT_RAM (PTE_ATTR(MT_NORMAL) | PTE_AP_RW_EL2 | PTE_SH_INNER | \
 		  PTE_AF | PTE_XN)
@@ -85,7 +86,7 @@ static int split_block(u64 *entry, int level)
 	return 0;
 }
 
-static int map_range(u64 va, u64 pa, u64 size, u64 prot)
+static int map_range_gran(u64 va, u64 pa, u64 size, u64 prot, bool pages)
 {
 	while (size) {
 		u64 *table = root_table;
@@ -96,7 +97,7 @@ static int map_range(u64 va, u64 pa, u64 size, u64 prot)
 			u64 bsize = level_size(level);
 
 			/* 1 GiB and 2 MiB blocks where alignment allows. */
-			if (level >= 1 && !(va & (bsize - 1)) &&
+			if (level >= 1 && !pages && !(va & (bsize - 1)) &&
 			    !(pa & (bsize - 1)) && size >= bsize &&
 			    !(*entry & PTE_VALID)) {
 				*entry = pa | prot | PTE_VALID;
@@ -122,6 +123,11 @@ static int map_range(u64 va, u64 pa, u64 size, u64 prot)
 		size -= level_size(level);
 	}
 	return 0;
+}
+
+static int map_range(u64 va, u64 pa, u64 size, u64 prot)
+{
+	return map_range_gran(va, pa, size, prot, false);
 }
 
 static u64 tcr_final(void)
@@ -169,6 +175,11 @@ int mv_arch_mmu_init(const struct mv_memmap *map)
 		err = map_range((u64)_erodata, (u64)_erodata,
 				MV_ALIGN_UP((u64)_end, MV_PAGE_SIZE) -
 					(u64)_erodata, PROT_RAM);
+	/* Module memory gets pages, so permissions can change per page. */
+	if (!err && mv_module_arena.size)
+		err = map_range_gran(mv_module_arena.start,
+				     mv_module_arena.start,
+				     mv_module_arena.size, PROT_RAM, true);
 	for (unsigned int i = 0; i < nr_early_devices && !err; i++)
 		err = map_range(early_devices[i].start, early_devices[i].start,
 				early_devices[i].end - early_devices[i].start,
@@ -182,6 +193,61 @@ int mv_arch_mmu_init(const struct mv_memmap *map)
 	mv_arm64_mmu_switch((u64)root_table, tcr_final(),
 			    SCTLR_EL2_MMU_ON | SCTLR_EL2_WXN);
 	mmu_final = true;
+	return 0;
+}
+
+static u64 *leaf_entry(u64 va)
+{
+	u64 *table = root_table;
+
+	for (int level = 0; level < 3; level++) {
+		u64 e = table[level_index(va, level)];
+
+		if ((e & (PTE_VALID | PTE_TABLE)) != (PTE_VALID | PTE_TABLE))
+			return NULL;
+		table = (u64 *)(e & PT_ADDR_MASK);
+	}
+	return &table[level_index(va, 3)];
+}
+
+int mv_module_mem_protect(void *mem, size_t pages, enum mv_module_prot prot)
+{
+	static const u64 prots[] = {
+		[MV_MODULE_RX] = PROT_TEXT,
+		[MV_MODULE_RO] = PROT_RODATA,
+		[MV_MODULE_RW] = PROT_RAM,
+	};
+	u64 va = (u64)mem;
+	unsigned long flags;
+
+	if (prot == MV_MODULE_RX) {
+		/* New code must reach the instruction side. */
+		u64 line = 4 << (mv_read_sysreg(ctr_el0) & 0xf);
+
+		for (u64 p = va; p < va + pages * MV_PAGE_SIZE; p += line)
+			__asm__ volatile("dc cvau, %0" : : "r"(p) : "memory");
+		mv_dsb(ish);
+		for (u64 p = va; p < va + pages * MV_PAGE_SIZE; p += line)
+			__asm__ volatile("ic ivau, %0" : : "r"(p) : "memory");
+		mv_dsb(ish);
+	}
+	flags = mv_spin_lock_irqsave(&map_lock);
+	for (size_t i = 0; i < pages; i++) {
+		u64 *e = leaf_entry(va + i * MV_PAGE_SIZE);
+
+		if (!e || !(*e & PTE_VALID)) {
+			mv_spin_unlock_irqrestore(&map_lock, flags);
+			return -MV_EINVAL;
+		}
+		*e = (*e & PT_ADDR_MASK) | prots[prot] | PTE_VALID | PTE_PAGE;
+		mv_dsb(ishst);
+		__asm__ volatile("tlbi vae2is, %0"
+				 : : "r"((va + i * MV_PAGE_SIZE) >> 12)
+				 : "memory");
+	}
+	mv_dsb(ish);
+	mv_isb();
+	mv_spin_unlock_irqrestore(&map_lock, flags);
 	return 0;
 }
 

@@ -8,6 +8,9 @@ execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=include
 find_library(MV_LIBFDT libfdt.a
 	PATHS ${MV_DEPS_DIR}/usr/lib/aarch64-linux-gnu NO_DEFAULT_PATH
 	REQUIRED)
+find_library(MV_LIBZ libz.a
+	PATHS ${MV_DEPS_DIR}/usr/lib/aarch64-linux-gnu NO_DEFAULT_PATH
+	REQUIRED)
 
 set(MV_NUCLEUS_SOURCES
 	${MV_ARCH_DIR}/head.S
@@ -18,6 +21,7 @@ set(MV_NUCLEUS_SOURCES
 	${MV_ARCH_DIR}/gicv3.c
 	${MV_ARCH_DIR}/timer.c
 	${MV_ARCH_DIR}/psci.c
+	${MV_ARCH_DIR}/module_reloc.c
 	${MV_SOURCE_DIR}/nucleus/main.c
 	${MV_SOURCE_DIR}/nucleus/console.c
 	${MV_SOURCE_DIR}/nucleus/devtree.c
@@ -27,12 +31,18 @@ set(MV_NUCLEUS_SOURCES
 	${MV_SOURCE_DIR}/nucleus/timerq.c
 	${MV_SOURCE_DIR}/nucleus/time.c
 	${MV_SOURCE_DIR}/nucleus/selftest.c
+	${MV_SOURCE_DIR}/nucleus/module.c
+	${MV_SOURCE_DIR}/nucleus/modload.c
+	${MV_SOURCE_DIR}/nucleus/initrd.c
+	${MV_SOURCE_DIR}/nucleus/exports.c
+	${MV_SOURCE_DIR}/nucleus/mm/module_mem.c
 	${MV_SOURCE_DIR}/nucleus/mm/page_alloc.c
 	${MV_SOURCE_DIR}/nucleus/mm/heap.c
 	${MV_SOURCE_DIR}/nucleus/mm/memmap.c
 	${MV_SOURCE_DIR}/nucleus/lib/string.c
 	${MV_SOURCE_DIR}/nucleus/lib/printf.c
-	${MV_SOURCE_DIR}/nucleus/lib/stack_protector.c)
+	${MV_SOURCE_DIR}/nucleus/lib/stack_protector.c
+	${MV_SOURCE_DIR}/nucleus/lib/zalloc.c)
 
 add_executable(nucleus.elf ${MV_NUCLEUS_SOURCES})
 target_include_directories(nucleus.elf PRIVATE
@@ -40,6 +50,7 @@ target_include_directories(nucleus.elf PRIVATE
 	${MV_SOURCE_DIR}/nucleus/include
 	${MV_SOURCE_DIR}/arch/include
 	${MV_ARCH_DIR}/include
+	${MV_SOURCE_DIR}/module-sdk/include
 	${MV_DEPS_DIR}/usr/include)
 target_compile_options(nucleus.elf PRIVATE
 	${MV_ARCH_CFLAGS} -nostdinc -isystem ${MV_CC_INCLUDE}
@@ -47,7 +58,7 @@ target_compile_options(nucleus.elf PRIVATE
 	-fno-stack-protector -fno-omit-frame-pointer -ffunction-sections
 	-fdata-sections)
 target_compile_definitions(nucleus.elf PRIVATE
-	MV_VERSION="${PROJECT_VERSION}"
+	MV_NUCLEUS MV_VERSION="${PROJECT_VERSION}"
 	$<$<BOOL:${MV_FALLBACK_UART}>:MV_FALLBACK_UART=${MV_FALLBACK_UART}>)
 target_link_options(nucleus.elf PRIVATE
 	-nostdlib -Wl,-pie -Wl,--no-dynamic-linker -Wl,-z,notext
@@ -55,7 +66,7 @@ target_link_options(nucleus.elf PRIVATE
 	-Wl,--gc-sections -Wl,-T,${MV_ARCH_DIR}/nucleus.lds)
 set_target_properties(nucleus.elf PROPERTIES LINK_DEPENDS
 	${MV_ARCH_DIR}/nucleus.lds)
-target_link_libraries(nucleus.elf PRIVATE ${MV_LIBFDT})
+target_link_libraries(nucleus.elf PRIVATE ${MV_LIBFDT} ${MV_LIBZ})
 
 # head.S applies only R_AARCH64_RELATIVE: refuse an image needing others.
 add_custom_command(TARGET nucleus.elf POST_BUILD
@@ -63,7 +74,10 @@ add_custom_command(TARGET nucleus.elf POST_BUILD
 		${MV_CROSS_PREFIX}readelf $<TARGET_FILE:nucleus.elf>
 	COMMAND ${CMAKE_OBJCOPY} -O binary $<TARGET_FILE:nucleus.elf>
 		${CMAKE_BINARY_DIR}/nucleus.bin
+	COMMAND ${MV_SOURCE_DIR}/scripts/list-exports ${MV_CROSS_PREFIX}nm
+		$<TARGET_FILE:nucleus.elf> ${CMAKE_BINARY_DIR}/nucleus.exports
 	BYPRODUCTS ${CMAKE_BINARY_DIR}/nucleus.bin
+		${CMAKE_BINARY_DIR}/nucleus.exports
 	COMMENT "nucleus.bin (arm64 Image)")
 
 # Test shim for the bad-DTB system tests (test/guests/dtb-shim).
@@ -74,3 +88,25 @@ target_compile_definitions(dtb-shim.elf PRIVATE
 	SHIM_NUCLEUS_ADDR=${MV_SHIM_NUCLEUS_ADDR} SHIM_DTB_ADDR=${MV_SHIM_DTB_ADDR})
 target_link_options(dtb-shim.elf PRIVATE -nostdlib -static
 	-Wl,-Ttext=0x40080000 -Wl,--build-id=none)
+
+# Modules, and the initrd that carries them (mvmod from the host part).
+set(MODVISOR_ARCH arm64)
+set(MODVISOR_NUCLEUS_EXPORTS ${CMAKE_BINARY_DIR}/nucleus.exports)
+include(${MV_SOURCE_DIR}/module-sdk/cmake/ModvisorModule.cmake)
+add_subdirectory(${MV_SOURCE_DIR}/modules ${CMAKE_BINARY_DIR}/modules)
+get_property(MV_MODULE_FILES GLOBAL PROPERTY MODVISOR_MODULE_FILES)
+set(MV_PACK_ARGS)
+foreach(f IN LISTS MV_MODULE_FILES)
+	get_filename_component(base ${f} NAME)
+	list(APPEND MV_PACK_ARGS modules/${base}=${f})
+endforeach()
+add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/initrd.cpio.gz
+	COMMAND ${MVMOD} index --exports ${MODVISOR_NUCLEUS_EXPORTS}
+		-o ${CMAKE_BINARY_DIR}/modules.idx --prefix modules/
+		${MV_MODULE_FILES}
+	COMMAND ${MVMOD} pack --gzip -o ${CMAKE_BINARY_DIR}/initrd.cpio.gz
+		modules/modules.idx=${CMAKE_BINARY_DIR}/modules.idx
+		${MV_PACK_ARGS}
+	DEPENDS ${MV_MODULE_FILES} ${MVMOD} nucleus.elf
+	COMMENT "initrd.cpio.gz (modules and their index)")
+add_custom_target(initrd ALL DEPENDS ${CMAKE_BINARY_DIR}/initrd.cpio.gz)

@@ -9,7 +9,6 @@ set(CMAKE_OBJCOPY ${MV_CROSS_PREFIX}objcopy)
 set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 
-# DESIGN §4: the loader's relocation list depends on these flags.
-set(MV_ARCH_CFLAGS -ffreestanding -fno-pie -mno-outline-atomics
-	-mgeneral-regs-only -mcpu=cortex-a57)
-set(MV_ARCH_MODULE_CFLAGS -fno-common -mcmodel=small)
+# DESIGN §4: the flags come from the SDK, shared with every module.
+include(${CMAKE_CURRENT_LIST_DIR}/../../module-sdk/cmake/ModvisorFlags.cmake)
+set(MV_ARCH_CFLAGS ${MODVISOR_ARCH_CFLAGS_arm64})

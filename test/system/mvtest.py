@@ -14,6 +14,9 @@ TOP = os.path.realpath(os.path.join(os.path.dirname(__file__), "..", ".."))
 QEMU = os.path.join(TOP, "scripts", "qemu-arm64")
 
 
+HALTED = r"nucleus: (cannot boot; )?halted"
+
+
 class Failure(Exception):
     pass
 
@@ -37,14 +40,19 @@ class Machine:
     def console(self):
         return "".join(self.transcript)
 
-    def expect(self, pattern, timeout=None, what=None):
-        """Wait for a regular expression; return its match."""
+    def expect(self, pattern, timeout=None, what=None, halt_ok=False):
+        """Wait for a regular expression; return its match. A halt of the
+        nucleus fails at once unless the test waits for one (halt_ok)."""
+        patterns = [pattern] if halt_ok else [pattern, HALTED]
         try:
-            self.child.expect(pattern, timeout=timeout)
+            which = self.child.expect(patterns, timeout=timeout)
         except pexpect.TIMEOUT:
             raise Failure("timed out waiting for %s" % (what or repr(pattern)))
         except pexpect.EOF:
             raise Failure("QEMU exited before %s" % (what or repr(pattern)))
+        if which == 1:
+            raise Failure("the nucleus halted while waiting for %s"
+                          % (what or repr(pattern)))
         return self.child.match
 
     def close(self):

@@ -60,9 +60,10 @@ def test(args):
             "-device", "loader,file=%s,addr=0x%x,force-raw=on"
             % (dtb, DTB_ADDR)])
         try:
-            m.expect(CASES[args.case], timeout=20,
+            m.expect(CASES[args.case], timeout=20, halt_ok=True,
                      what="the message for a DTB with %s" % args.case)
-            m.expect(r"nucleus: cannot boot; halted", timeout=5)
+            m.expect(r"nucleus: cannot boot; halted", timeout=5,
+                     halt_ok=True)
             # Halted for good: no further output, no fault, QEMU alive.
             try:
                 m.child.expect(r"\S", timeout=2)

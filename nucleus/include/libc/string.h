@@ -16,5 +16,7 @@ char *strchr(const char *s, int c);
 char *strrchr(const char *s, int c);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
+size_t strcspn(const char *s, const char *reject);
+char *strstr(const char *haystack, const char *needle);
 
 #endif

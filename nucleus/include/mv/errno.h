@@ -18,6 +18,7 @@
 #define MV_ENOSPC 28
 #define MV_ERANGE 34
 #define MV_ENOSYS 38
+#define MV_ELOOP 40
 #define MV_ETIMEDOUT 110
 
 #endif

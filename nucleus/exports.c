@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The module ABI: every nucleus symbol a module may use, in one place.
+ * Changing a signature here means bumping MV_ABI_MAGIC
+ * (module-sdk/include/modvisor/module.h). The build writes the names to
+ * nucleus.exports for mvmod.
+ */
+#include <mv/heap.h>
+#include <mv/log.h>
+#include <mv/module.h>
+#include <mv/mutex.h>
+#include <mv/page_alloc.h>
+#include <mv/sched.h>
+#include <mv/time.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The C library functions the compiler may emit calls to (DESIGN §4). */
+MV_EXPORT(memcpy);
+MV_EXPORT(memmove);
+MV_EXPORT(memset);
+MV_EXPORT(memcmp);
+MV_EXPORT(memchr);
+MV_EXPORT(strlen);
+MV_EXPORT(strnlen);
+MV_EXPORT(strcmp);
+MV_EXPORT(strncmp);
+MV_EXPORT(strchr);
+MV_EXPORT(strrchr);
+MV_EXPORT(strtoul);
+
+MV_EXPORT(mv_log);
+MV_EXPORT(mv_panic);
+MV_EXPORT(mv_snprintf);
+MV_EXPORT(mv_vsnprintf);
+
+MV_EXPORT(mv_malloc);
+MV_EXPORT(mv_zalloc);
+MV_EXPORT(mv_calloc);
+MV_EXPORT(mv_free);
+MV_EXPORT(mv_page_alloc);
+MV_EXPORT(mv_page_alloc_zeroed);
+MV_EXPORT(mv_page_free);
+
+MV_EXPORT(mv_time_ns);
+MV_EXPORT(mv_ns_to_ticks);
+MV_EXPORT(mv_ticks_to_ns);
+
+MV_EXPORT(mv_thread_create);
+MV_EXPORT(mv_thread_exit);
+MV_EXPORT(mv_current);
+MV_EXPORT(mv_yield);
+MV_EXPORT(mv_sleep_ns);
+MV_EXPORT(mv_sleep_until);
+MV_EXPORT(mv_waitq_init);
+MV_EXPORT(mv_waitq_prepare);
+MV_EXPORT(mv_waitq_finish);
+MV_EXPORT(mv_waitq_wake);
+MV_EXPORT(mv_schedule);
+MV_EXPORT(mv_mutex_lock);
+MV_EXPORT(mv_mutex_unlock);
+MV_EXPORT(mv_timer_arm);
+MV_EXPORT(mv_timer_cancel);
+
+MV_EXPORT(mv_module_find);
+MV_EXPORT(mv_module_get);
+MV_EXPORT(mv_module_put);
+
+extern const struct mv_export __mv_exports_start[], __mv_exports_end[];
+
+u64 mv_nucleus_symbol(const char *name)
+{
+	for (const struct mv_export *e = __mv_exports_start;
+	     e < __mv_exports_end; e++)
+		if (!strcmp(e->name, name))
+			return (uintptr_t)e->addr;
+	return 0;
+}

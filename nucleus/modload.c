@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Module requests: resolve a name or alias through modules/modules.idx,
+ * load hard and soft dependencies first, then the module itself from the
+ * initrd. The index is parsed once; a malformed line is reported with its
+ * number and skipped, so one bad record does not cost every module.
+ */
+#include <mv/devtree.h>
+#include <mv/errno.h>
+#include <mv/heap.h>
+#include <mv/log.h>
+#include <mv/modload.h>
+#include <mv/module.h>
+#include <libfdt.h>
+#include <string.h>
+
+#define INDEX_PATH "modules/modules.idx"
+#define MAX_DEPTH 16
+
+struct idx_module {
+	char *name, *path, *version;
+};
+
+struct idx_pair {
+	char *name, *value;	/* alias, depend or softdep */
+	enum { PAIR_ALIAS, PAIR_DEPEND, PAIR_SOFTDEP } kind;
+};
+
+static struct mv_initrd boot_initrd;
+struct mv_initrd *mv_boot_initrd;
+static char *index_text;
+static struct idx_module *idx_modules;
+static unsigned int nr_idx_modules;
+static struct idx_pair *idx_pairs;
+static unsigned int nr_idx_pairs;
+
+static struct idx_module *find_module(const char *name)
+{
+	for (unsigned int i = 0; i < nr_idx_modules; i++)
+		if (!strcmp(idx_modules[i].name, name))
+			return &idx_modules[i];
+	return NULL;
+}
+
+/* Split a line into at most 4 space-separated fields, in place. */
+static unsigned int split(char *line, char **field)
+{
+	unsigned int n = 0;
+
+	while (*line && n < 4) {
+		field[n++] = line;
+		while (*line && *line != ' ')
+			line++;
+		if (*line)
+			*line++ = '\0';
+	}
+	return *line ? 5 : n;	/* 5: too many fields */
+}
+
+int mv_modindex_parse(const char *text, size_t size)
+{
+	unsigned int lines = 1, line_no = 0;
+	char *p, *end;
+
+	mv_free(index_text);
+	mv_free(idx_modules);
+	mv_free(idx_pairs);
+	nr_idx_modules = nr_idx_pairs = 0;
+	index_text = mv_malloc(size + 1);
+	if (!index_text)
+		return -MV_ENOMEM;
+	memcpy(index_text, text, size);
+	index_text[size] = '\0';
+	for (size_t i = 0; i < size; i++)
+		lines += text[i] == '\n';
+	idx_modules = mv_calloc(lines, sizeof(*idx_modules));
+	idx_pairs = mv_calloc(lines, sizeof(*idx_pairs));
+	if (!idx_modules || !idx_pairs)
+		return -MV_ENOMEM;
+
+	for (p = index_text; p < index_text + size; p = end + 1) {
+		char *f[4];
+		unsigned int n;
+
+		end = strchr(p, '\n');
+		if (!end)
+			end = index_text + size;
+		*end = '\0';
+		line_no++;
+		if (!*p || *p == '#')
+			continue;
+		n = split(p, f);
+		if (line_no == 1) {
+			if (n != 2 || strcmp(f[0], "modvisor-modules") ||
+			    strcmp(f[1], "1")) {
+				mv_log(MV_LOG_ERR, "module: " INDEX_PATH " is not "
+				       "a version 1 module index\n");
+				nr_idx_modules = 0;
+				return -MV_EINVAL;
+			}
+		} else if (n == 4 && !strcmp(f[0], "module") &&
+			   !find_module(f[1])) {
+			idx_modules[nr_idx_modules++] =
+				(struct idx_module){ f[1], f[2], f[3] };
+		} else if (n == 3 && find_module(f[1]) &&
+			   (!strcmp(f[0], "alias") || !strcmp(f[0], "depend") ||
+			    !strcmp(f[0], "softdep"))) {
+			struct idx_pair *pr = &idx_pairs[nr_idx_pairs++];
+
+			pr->name = f[1];
+			pr->value = f[2];
+			pr->kind = f[0][0] == 'a' ? PAIR_ALIAS :
+				   f[0][0] == 'd' ? PAIR_DEPEND : PAIR_SOFTDEP;
+		} else {
+			mv_log(MV_LOG_ERR, "module: " INDEX_PATH " line %u is "
+			       "malformed; skipped\n", line_no);
+		}
+	}
+	return 0;
+}
+
+const char *mv_modindex_resolve(const char *what)
+{
+	struct idx_module *m = find_module(what);
+
+	if (m)
+		return m->name;
+	for (unsigned int i = 0; i < nr_idx_pairs; i++)
+		if (idx_pairs[i].kind == PAIR_ALIAS &&
+		    !strcmp(idx_pairs[i].value, what))
+			return idx_pairs[i].name;
+	return NULL;
+}
+
+static int load_file(const char *path, const char *reason)
+{
+	struct mv_module *m;
+	size_t size;
+	const void *data;
+	int err;
+
+	data = mv_boot_initrd ? mv_initrd_data(mv_boot_initrd, path, &size)
+			      : NULL;
+	if (!data) {
+		mv_log(MV_LOG_ERR, "module: %s is not in the initrd\n", path);
+		return -MV_ENOENT;
+	}
+	err = mv_module_load_image(data, size, path, reason, &m);
+	if (!err)
+		mv_log(MV_LOG_INFO, "module: %s loaded %s (%lu KiB, %lu us)\n",
+		       m->name, reason,
+		       (unsigned long)(m->mem_pages * MV_PAGE_SIZE >> 10),
+		       (unsigned long)(m->load_ns / 1000));
+	return err;
+}
+
+static int request(const char *what, const char *reason, unsigned int depth)
+{
+	struct idx_module *m;
+	const char *name;
+	size_t len = strlen(what);
+	char why[96];
+	int err;
+
+	if (len > 4 && !strcmp(what + len - 4, ".mvm"))
+		return load_file(what, reason);
+	name = mv_modindex_resolve(what);
+	if (!name) {
+		mv_log(MV_LOG_ERR, "module: no module named or aliased '%s'\n",
+		       what);
+		return -MV_ENOENT;
+	}
+	if (mv_module_find(name))
+		return 0;
+	if (depth > MAX_DEPTH) {
+		mv_log(MV_LOG_ERR, "module: dependencies of %s nest too deep "
+		       "(a cycle?)\n", name);
+		return -MV_ELOOP;
+	}
+	m = find_module(name);
+	mv_snprintf(why, sizeof(why), "needed by %s", name);
+	for (unsigned int i = 0; i < nr_idx_pairs; i++) {
+		struct idx_pair *pr = &idx_pairs[i];
+
+		if (strcmp(pr->name, name) || pr->kind == PAIR_ALIAS)
+			continue;
+		err = request(pr->value, why, depth + 1);
+		if (err && pr->kind == PAIR_DEPEND) {
+			mv_log(MV_LOG_ERR, "module: %s not loaded: it needs "
+			       "%s\n", name, pr->value);
+			return err;
+		}
+	}
+	return load_file(m->path, reason);
+}
+
+int mv_module_request(const char *what, const char *reason)
+{
+	return request(what, reason, 0);
+}
+
+int mv_modload_init(const void *fdt)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	u64 start, end;
+	const void *text;
+	size_t size;
+	int err;
+
+	if (chosen < 0 ||
+	    !mv_dt_read_number(fdt, chosen, "linux,initrd-start", &start) ||
+	    !mv_dt_read_number(fdt, chosen, "linux,initrd-end", &end) ||
+	    end <= start) {
+		mv_log(MV_LOG_WARN, "initrd: none passed; no modules to "
+		       "load\n");
+		return -MV_ENOENT;
+	}
+	err = mv_initrd_open(&boot_initrd, (const void *)(uintptr_t)start,
+			     end - start);
+	if (err)
+		return err;
+	mv_boot_initrd = &boot_initrd;
+	mv_log(MV_LOG_INFO, "initrd: %lu entries, %lu KiB\n",
+	       (unsigned long)boot_initrd.nr_entries,
+	       (unsigned long)(boot_initrd.size >> 10));
+	text = mv_initrd_data(&boot_initrd, INDEX_PATH, &size);
+	if (!text) {
+		mv_log(MV_LOG_ERR, "initrd: no " INDEX_PATH "; modules can "
+		       "only be loaded by path\n");
+		return -MV_ENOENT;
+	}
+	return mv_modindex_parse(text, size);
+}
