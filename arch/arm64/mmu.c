@@ -240,11 +240,10 @@ int mv_module_mem_protect(void *mem, size_t pages, enum mv_module_prot prot)
 			return -MV_EINVAL;
 		}
 		*e = (*e & PT_ADDR_MASK) | prots[prot] | PTE_VALID | PTE_PAGE;
-		mv_dsb(ishst);
-		__asm__ volatile("tlbi vae2is, %0"
-				 : : "r"((va + i * MV_PAGE_SIZE) >> 12)
-				 : "memory");
 	}
+	/* One broadcast invalidation: each is costly, per page or not. */
+	mv_dsb(ishst);
+	__asm__ volatile("tlbi alle2is" : : : "memory");
 	mv_dsb(ish);
 	mv_isb();
 	mv_spin_unlock_irqrestore(&map_lock, flags);

@@ -91,6 +91,8 @@ target_link_options(dtb-shim.elf PRIVATE -nostdlib -static
 
 # Modules, and the initrd that carries them (mvmod from the host part).
 set(MODVISOR_ARCH arm64)
+set(MODVISOR_CC ${CMAKE_C_COMPILER})
+set(MODVISOR_MVMOD ${MVMOD})
 set(MODVISOR_NUCLEUS_EXPORTS ${CMAKE_BINARY_DIR}/nucleus.exports)
 include(${MV_SOURCE_DIR}/module-sdk/cmake/ModvisorModule.cmake)
 add_subdirectory(${MV_SOURCE_DIR}/modules ${CMAKE_BINARY_DIR}/modules)
@@ -100,13 +102,16 @@ foreach(f IN LISTS MV_MODULE_FILES)
 	get_filename_component(base ${f} NAME)
 	list(APPEND MV_PACK_ARGS modules/${base}=${f})
 endforeach()
-add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/initrd.cpio.gz
+# Packed on every build (milliseconds): file dependencies on outputs of
+# other directories' custom commands do not carry across in CMake.
+get_property(MV_MODULE_TARGETS GLOBAL PROPERTY MODVISOR_MODULE_TARGETS)
+add_custom_target(initrd ALL
 	COMMAND ${MVMOD} index --exports ${MODVISOR_NUCLEUS_EXPORTS}
 		-o ${CMAKE_BINARY_DIR}/modules.idx --prefix modules/
 		${MV_MODULE_FILES}
 	COMMAND ${MVMOD} pack --gzip -o ${CMAKE_BINARY_DIR}/initrd.cpio.gz
 		modules/modules.idx=${CMAKE_BINARY_DIR}/modules.idx
 		${MV_PACK_ARGS}
-	DEPENDS ${MV_MODULE_FILES} ${MVMOD} nucleus.elf
+	BYPRODUCTS ${CMAKE_BINARY_DIR}/initrd.cpio.gz ${CMAKE_BINARY_DIR}/modules.idx
 	COMMENT "initrd.cpio.gz (modules and their index)")
-add_custom_target(initrd ALL DEPENDS ${CMAKE_BINARY_DIR}/initrd.cpio.gz)
+add_dependencies(initrd nucleus.elf ${MV_MODULE_TARGETS})
