@@ -11,6 +11,8 @@
 #include <mv/log.h>
 #include <mv/mmu.h>
 #include <mv/nucleus.h>
+#include <mv/sched.h>
+#include <modvisor/command.h>
 #include <mv/smp.h>
 #include <mv/spinlock.h>
 #include <mv/time.h>
@@ -19,10 +21,28 @@
 
 #define PL011_DR 0x00
 #define PL011_FR 0x18
+#define PL011_CR 0x30
+#define PL011_IMSC 0x38
+#define PL011_ICR 0x44
+#define PL011_FR_RXFE (1 << 4)
 #define PL011_FR_TXFF (1 << 5)
-#define PL011_FR_BUSY (1 << 3)
+#define PL011_CR_UARTEN (1 << 0)
+#define PL011_CR_TXE (1 << 8)
+#define PL011_CR_RXE (1 << 9)
+#define PL011_INT_RX (1 << 4)
+#define PL011_INT_RT (1 << 6)
+#define INPUT_RING 256
 
 static volatile u32 *uart_base;
+static int uart_irq = -1;
+/* Received bytes, filled by the interrupt handler, drained by readers. */
+static struct {
+	char buf[INPUT_RING];
+	unsigned int head, tail;	/* head: next write; tail: next read */
+	unsigned int dropped;
+	struct mv_spinlock lock;
+	struct mv_waitq readers;
+} input = { .lock = MV_SPINLOCK_INIT };
 static char console_name[64];
 static struct mv_spinlock console_lock = MV_SPINLOCK_INIT;
 /* Set when the system is going down: a stopped CPU may hold the lock. */
@@ -103,8 +123,97 @@ int mv_console_init(const void *fdt)
 	uart_base = mv_ioremap(addr, 0x1000);
 	if (!uart_base)
 		return -MV_ENOMEM;
+	uart_irq = mv_arch_irq_from_dt(fdt, node, 0);
 	mv_snprintf(console_name, sizeof(console_name), "%.*s", len, path);
 	return 0;
+}
+
+static void uart_interrupt(void *arg)
+{
+	bool got = false;
+
+	(void)arg;
+	mv_spin_lock(&input.lock);
+	while (!(uart_base[PL011_FR / 4] & PL011_FR_RXFE)) {
+		char c = (char)uart_base[PL011_DR / 4];
+
+		if (input.head - input.tail < INPUT_RING) {
+			input.buf[input.head++ % INPUT_RING] = c;
+			got = true;
+		} else {
+			input.dropped++;
+		}
+	}
+	uart_base[PL011_ICR / 4] = PL011_INT_RX | PL011_INT_RT;
+	mv_spin_unlock(&input.lock);
+	if (got)
+		mv_waitq_wake_all(&input.readers);
+}
+
+int mv_console_enable_input(void)
+{
+	int err;
+
+	mv_waitq_init(&input.readers);
+	if (!uart_base || uart_irq < 0) {
+		mv_log(MV_LOG_WARN, "console: no interrupt for %s; no input\n",
+		       console_name);
+		return -MV_ENODEV;
+	}
+	err = mv_arch_irq_request(uart_irq, uart_interrupt, NULL);
+	if (err) {
+		mv_log(MV_LOG_ERR, "console: cannot take interrupt %d: %d\n",
+		       uart_irq, err);
+		return err;
+	}
+	uart_base[PL011_CR / 4] |= PL011_CR_UARTEN | PL011_CR_TXE |
+				   PL011_CR_RXE;
+	uart_base[PL011_IMSC / 4] |= PL011_INT_RX | PL011_INT_RT;
+	return 0;
+}
+
+static bool input_pending(void)
+{
+	return MV_READ_ONCE(input.head) != MV_READ_ONCE(input.tail);
+}
+
+int mv_console_getc(void)
+{
+	unsigned long flags;
+	char c;
+
+	mv_wait_event(&input.readers, input_pending());
+	flags = mv_spin_lock_irqsave(&input.lock);
+	c = input.buf[input.tail++ % INPUT_RING];
+	mv_spin_unlock_irqrestore(&input.lock, flags);
+	return (u8)c;
+}
+
+int mv_printf(const char *fmt, ...)
+{
+	char buf[512];
+	unsigned long flags;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = mv_vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n >= (int)sizeof(buf))
+		n = sizeof(buf) - 1;
+	flags = mv_spin_lock_irqsave(&console_lock);
+	mv_console_write(buf, n);
+	mv_spin_unlock_irqrestore(&console_lock, flags);
+	return n;
+}
+
+void mv_console_write_raw(const char *s, size_t n)
+{
+	unsigned long flags = mv_spin_lock_irqsave(&console_lock);
+
+	for (; n; n--, s++)
+		pl011_putc(*s);
+	mv_spin_unlock_irqrestore(&console_lock, flags);
 }
 
 static const char *const level_tag[] = {

@@ -7,7 +7,11 @@
  */
 #include <mv/heap.h>
 #include <mv/log.h>
+#include <mv/console.h>
+#include <mv/modload.h>
 #include <mv/module.h>
+#include <modvisor/command.h>
+#include <modvisor/nucleus.h>
 #include <mv/mutex.h>
 #include <mv/page_alloc.h>
 #include <mv/sched.h>
@@ -65,6 +69,20 @@ MV_EXPORT(mv_timer_cancel);
 MV_EXPORT(mv_module_find);
 MV_EXPORT(mv_module_get);
 MV_EXPORT(mv_module_put);
+MV_EXPORT(mv_module_summary);
+MV_EXPORT(mv_module_names);
+MV_EXPORT(mv_module_index_names);
+MV_EXPORT(mv_module_request);
+MV_EXPORT(mv_module_unload);
+
+MV_EXPORT(mv_printf);
+MV_EXPORT(mv_console_getc);
+MV_EXPORT(mv_console_write_raw);
+MV_EXPORT(mv_command_find);
+MV_EXPORT(mv_command_for_each);
+MV_EXPORT(mv_command_run_line);
+MV_EXPORT(mv_host_stats);
+MV_EXPORT(mv_devtree_print);
 
 extern const struct mv_export __mv_exports_start[], __mv_exports_end[];
 

@@ -145,6 +145,11 @@ static void discover_memory(const void *fdt, struct mv_memmap *map)
 	}
 }
 
+u64 mv_boot_ram_total(void)
+{
+	return mv_memmap_total(&boot_memmap);
+}
+
 u64 mv_hypervisor_ram_used(void)
 {
 	return (u64)(_end - _start) + mv_module_mem_used() +
@@ -206,6 +211,8 @@ static void late_init(void *arg)
 {
 	const char *bootargs = arg;
 
+	mv_console_enable_input();
+	/* The board overlay may replace mv_boot_fdt: read it afterwards. */
 	if (mv_modload_init(mv_boot_fdt) == 0)
 		load_boot_modules(mv_boot_fdt, bootargs);
 	mv_log(MV_LOG_INFO, "nucleus: ready\n");

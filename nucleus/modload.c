@@ -11,6 +11,7 @@
 #include <mv/log.h>
 #include <mv/modload.h>
 #include <mv/module.h>
+#include <modvisor/nucleus.h>
 #include <libfdt.h>
 #include <string.h>
 
@@ -194,9 +195,83 @@ static int request(const char *what, const char *reason, unsigned int depth)
 	return load_file(m->path, reason);
 }
 
+int mv_module_index_names(char (*names)[32], int max)
+{
+	for (unsigned int i = 0; i < nr_idx_modules && (int)i < max; i++) {
+		size_t n = strnlen(idx_modules[i].name, 31);
+
+		memcpy(names[i], idx_modules[i].name, n);
+		names[i][n] = '\0';
+	}
+	return nr_idx_modules;
+}
+
 int mv_module_request(const char *what, const char *reason)
 {
 	return request(what, reason, 0);
+}
+
+/*
+ * Apply config/board.dtbo from the initrd to the DTB the boot loader
+ * passed; the result is the boot device tree. On any error the passed
+ * DTB stays as it was (libfdt works on copies here).
+ */
+static void apply_board_overlay(void)
+{
+	const void *dtbo, *base = mv_boot_fdt;
+	void *merged, *overlay, *packed;
+	size_t size, merged_size;
+	int err;
+
+	dtbo = mv_initrd_data(&boot_initrd, "config/board.dtbo", &size);
+	if (!dtbo) {
+		mv_log(MV_LOG_INFO, "devtree: no config/board.dtbo in the "
+		       "initrd; using the DTB as passed\n");
+		return;
+	}
+	/*
+	 * fdt_open_into() cannot shrink a tree whose blocks are in order, so
+	 * the work buffer is as big as the passed DTB (QEMU's is mostly
+	 * padding, 1 MiB); the packed result is copied out below.
+	 */
+	merged_size = fdt_totalsize(base) + 2 * size + 4096;
+	merged = mv_malloc(merged_size);
+	overlay = mv_malloc(size);
+	if (!merged || !overlay) {
+		mv_log(MV_LOG_ERR, "devtree: no memory to apply the board "
+		       "overlay\n");
+		goto out;
+	}
+	/* cpio aligns data to 4 bytes; libfdt wants 8: check the copy. */
+	memcpy(overlay, dtbo, size);
+	if (size < sizeof(struct fdt_header) || fdt_check_header(overlay) ||
+	    fdt_totalsize(overlay) > size) {
+		mv_log(MV_LOG_ERR, "devtree: config/board.dtbo is not a valid "
+		       "DTB overlay; using the DTB as passed\n");
+		goto out;
+	}
+	err = fdt_open_into(base, merged, merged_size);
+	if (!err)
+		err = fdt_overlay_apply(merged, overlay);
+	if (err) {
+		mv_log(MV_LOG_ERR, "devtree: config/board.dtbo does not apply: "
+		       "%s; using the DTB as passed\n", fdt_strerror(err));
+		goto out;
+	}
+	fdt_pack(merged);
+	/* Keep only what the packed tree needs. */
+	packed = mv_malloc(fdt_totalsize(merged));
+	if (packed) {
+		memcpy(packed, merged, fdt_totalsize(merged));
+		mv_free(merged);
+		merged = packed;
+	}
+	mv_boot_fdt = merged;
+	merged = NULL;
+	mv_log(MV_LOG_INFO, "devtree: applied config/board.dtbo\n");
+out:
+	mv_free(merged);
+	mv_free(overlay);
 }
 
 int mv_modload_init(const void *fdt)
@@ -223,6 +298,7 @@ int mv_modload_init(const void *fdt)
 	mv_log(MV_LOG_INFO, "initrd: %lu entries, %lu KiB\n",
 	       (unsigned long)boot_initrd.nr_entries,
 	       (unsigned long)(boot_initrd.size >> 10));
+	apply_board_overlay();
 	text = mv_initrd_data(&boot_initrd, INDEX_PATH, &size);
 	if (!text) {
 		mv_log(MV_LOG_ERR, "initrd: no " INDEX_PATH "; modules can "

@@ -14,6 +14,7 @@
 #include <mv/module_arch.h>
 #include <mv/mutex.h>
 #include <mv/time.h>
+#include <modvisor/command.h>
 #include <string.h>
 
 static struct mv_list modules = MV_LIST_INIT(modules);
@@ -38,12 +39,19 @@ struct loader {
 	u64 *sec_addr;		/* run-time address of each SHF_ALLOC section */
 	u64 *sym_value;		/* resolved value of each symbol */
 	struct mv_module *mod;
+	bool reported;		/* the error message is out */
 };
 
 static struct mv_module *mv_module_find_locked(const char *name);
 
+/* Every failed load logs exactly one message: the first one. */
 #define fail(ld, fmt, ...) \
-	mv_log(MV_LOG_ERR, "module: %s: " fmt "\n", (ld)->name, ##__VA_ARGS__)
+	do { \
+		if (!(ld)->reported) \
+			mv_log(MV_LOG_ERR, "module: %s: " fmt "\n", (ld)->name, \
+			       ##__VA_ARGS__); \
+		(ld)->reported = true; \
+	} while (0)
 
 static const char *sec_name(const struct loader *ld, unsigned int i)
 {
@@ -383,6 +391,43 @@ static u64 module_export(const char *name, struct mv_module **owner)
 	return 0;
 }
 
+/*
+ * Refuse unsupported relocation types before resolving symbols, so a
+ * module built with the wrong flags (-fpic: GOT) is told so, naming the
+ * section and type, rather than failing on _GLOBAL_OFFSET_TABLE_.
+ */
+static int check_relocation_types(struct loader *ld)
+{
+	for (unsigned int i = 1; i < ld->shnum; i++) {
+		const struct mv_elf64_shdr *sh = &ld->shdrs[i];
+		const struct mv_elf64_rela *rela;
+
+		if (sh->sh_type != MV_SHT_RELA || sh->sh_info == 0 ||
+		    sh->sh_info >= ld->shnum ||
+		    !(ld->shdrs[sh->sh_info].sh_flags & MV_SHF_ALLOC) ||
+		    sh->sh_entsize != sizeof(*rela) ||
+		    sh->sh_size % sizeof(*rela) || (sh->sh_offset & 7))
+			continue;	/* apply_relocations() reports these */
+		rela = (const void *)(ld->image + sh->sh_offset);
+		for (size_t r = 0; r < sh->sh_size / sizeof(*rela); r++) {
+			u32 type = MV_ELF64_R_TYPE(rela[r].r_info);
+
+			u32 symi = MV_ELF64_R_SYM(rela[r].r_info);
+			const char *sym = symi < ld->nsyms ?
+					  sym_name(ld, symi) : NULL;
+
+			if (!mv_arch_module_reloc_name(type)) {
+				fail(ld, "section %s: unsupported relocation "
+				     "type %u against %s (not built with the "
+				     "SDK flags?)", sec_name(ld, sh->sh_info),
+				     type, sym && *sym ? sym : "a section");
+				return -MV_ENOEXEC;
+			}
+		}
+	}
+	return 0;
+}
+
 static int resolve_symbols(struct loader *ld)
 {
 	ld->sym_value = mv_calloc(ld->nsyms ? ld->nsyms : 1, sizeof(u64));
@@ -501,10 +546,10 @@ static int apply_relocations(struct loader *ld)
 				ld->sym_value[symi], rela[r].r_addend, &why);
 			if (err) {
 				tname = mv_arch_module_reloc_name(type);
-				fail(ld, "section %s: %s %s%s%u against %s",
-				     sec_name(ld, sh->sh_info), why,
-				     tname ? tname : "", tname ? " " : "type ",
-				     type, sym_name(ld, symi) &&
+				fail(ld, "section %s: %s (%s, type %u) against "
+				     "%s", sec_name(ld, sh->sh_info), why,
+				     tname ? tname : "unknown", type,
+				     sym_name(ld, symi) &&
 				     *sym_name(ld, symi) ? sym_name(ld, symi) :
 				     "a section");
 				return err;
@@ -591,6 +636,24 @@ static int read_exports(struct loader *ld)
 	return 0;
 }
 
+static int register_commands(struct loader *ld)
+{
+	int idx = find_section(ld, ".mv_commands");
+	const struct mv_elf64_shdr *sh;
+
+	if (idx == -1)
+		return 0;
+	sh = idx > 0 ? &ld->shdrs[idx] : NULL;
+	if (!sh || !ld->sec_addr[idx] ||
+	    sh->sh_size % sizeof(struct mv_command)) {
+		fail(ld, "malformed .mv_commands");
+		return -MV_ENOEXEC;
+	}
+	return mv_command_register_module(
+		ld->mod, (const void *)(uintptr_t)ld->sec_addr[idx],
+		sh->sh_size / sizeof(struct mv_command));
+}
+
 static int protect(struct mv_module *m)
 {
 	size_t text = MV_ALIGN_UP(m->text_size, MV_PAGE_SIZE) / MV_PAGE_SIZE;
@@ -630,8 +693,10 @@ int mv_module_load_image(const void *image, size_t size, const char *origin,
 	int err;
 
 	ld.mod = mv_zalloc(sizeof(*ld.mod));
-	if (!ld.mod)
+	if (!ld.mod) {
+		fail(&ld, "out of memory");
 		return -MV_ENOMEM;
+	}
 	copy_text(ld.mod->origin, sizeof(ld.mod->origin), origin);
 	copy_text(ld.mod->reason, sizeof(ld.mod->reason), reason);
 	mv_mutex_lock(&module_lock);
@@ -647,6 +712,8 @@ int mv_module_load_image(const void *image, size_t size, const char *origin,
 	if (!err)
 		err = layout_and_copy(&ld);
 	if (!err)
+		err = check_relocation_types(&ld);
+	if (!err)
 		err = resolve_symbols(&ld);
 	if (!err)
 		err = apply_relocations(&ld);
@@ -654,10 +721,13 @@ int mv_module_load_image(const void *image, size_t size, const char *origin,
 		err = read_descriptor(&ld);
 	if (!err)
 		err = read_exports(&ld);
-	if (!err && ld.mod->mem)
+	if (!err && ld.mod->mem) {
 		err = protect(ld.mod);
-	if (err == -MV_ENOMEM)
-		fail(&ld, "out of memory");
+		if (err)
+			fail(&ld, "cannot set the permissions of its memory");
+	}
+	if (err)
+		fail(&ld, "%s", err == -MV_ENOMEM ? "out of memory" : "failed");
 	if (!err && ld.mod->desc.init) {
 		err = ld.mod->desc.init();
 		if (err) {
@@ -667,8 +737,16 @@ int mv_module_load_image(const void *image, size_t size, const char *origin,
 		}
 	}
 	if (!err) {
+		err = register_commands(&ld);
+		/* command.c names any clash itself; only memory is ours. */
+		if (err == -MV_ENOMEM)
+			fail(&ld, "out of memory");
+		if (err && ld.mod->desc.exit)
+			ld.mod->desc.exit();
+	}
+	if (!err) {
 		for (unsigned int i = 0; i < ld.mod->nr_deps; i++)
-			ld.mod->deps[i]->refcount++;
+			mv_module_get(ld.mod->deps[i]);
 		ld.mod->load_ns = mv_time_ns() - t0;
 		mv_list_add_tail(&ld.mod->node, &modules);
 		nr_modules++;
@@ -733,7 +811,7 @@ int mv_module_unload(const char *name)
 		mv_log(MV_LOG_ERR, "module: %s is not loaded\n", name);
 		return -MV_ENOENT;
 	}
-	if (m->refcount) {
+	if (!mv_command_unregister_module(m)) {
 		list_users(m, users, sizeof(users));
 		mv_log(MV_LOG_ERR, "module: %s is in use (%u user%s%s%s); not "
 		       "unloaded\n", name, m->refcount,
@@ -745,7 +823,7 @@ int mv_module_unload(const char *name)
 	if (m->desc.exit)
 		m->desc.exit();
 	for (unsigned int i = 0; i < m->nr_deps; i++)
-		m->deps[i]->refcount--;
+		mv_module_put(m->deps[i]);
 	mv_list_del(&m->node);
 	nr_modules--;
 	free_module(m);
@@ -755,17 +833,22 @@ int mv_module_unload(const char *name)
 
 void mv_module_get(struct mv_module *m)
 {
-	mv_mutex_lock(&module_lock);
-	m->refcount++;
-	mv_mutex_unlock(&module_lock);
+	__atomic_fetch_add(&m->refcount, 1, __ATOMIC_ACQ_REL);
 }
 
 void mv_module_put(struct mv_module *m)
 {
-	mv_mutex_lock(&module_lock);
-	if (m->refcount)
-		m->refcount--;
-	mv_mutex_unlock(&module_lock);
+	unsigned int old = __atomic_load_n(&m->refcount, __ATOMIC_RELAXED);
+
+	do {
+		if (!old) {
+			mv_log(MV_LOG_ERR, "module: %s: put without a get\n",
+			       m->name);
+			return;
+		}
+	} while (!__atomic_compare_exchange_n(&m->refcount, &old, old - 1,
+					      false, __ATOMIC_ACQ_REL,
+					      __ATOMIC_RELAXED));
 }
 
 void mv_module_for_each(void (*fn)(struct mv_module *m, void *arg), void *arg)

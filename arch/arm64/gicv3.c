@@ -8,6 +8,7 @@
 #include <mv/cpu.h>
 #include <mv/devtree.h>
 #include <mv/errno.h>
+#include <mv/heap.h>
 #include <mv/log.h>
 #include <mv/mmu.h>
 #include <mv/sched.h>
@@ -43,7 +44,19 @@
 #define GIC_PRIO_DEFAULT 0xa0
 #define GIC_SPURIOUS 1020
 
+#define GICD_ISENABLER 0x0100
+#define GICD_ICFGR 0x0c00
+#define GICD_IROUTER 0x6100
+#define MAX_SPI 1020
+
+struct irq_handler {
+	void (*fn)(void *arg);
+	void *arg;
+};
+
 static volatile u8 *gicd;
+static struct irq_handler *spi_handlers;
+static unsigned int nr_lines;
 static volatile u8 *gicr_regions[4];
 static u64 gicr_region_size[4];
 static unsigned int nr_gicr_regions;
@@ -110,8 +123,12 @@ int mv_arch_irq_init(const void *fdt)
 	}
 
 	lines = ((rd32(gicd, GICD_TYPER) & 0x1f) + 1) * 32;
-	if (lines > 1020)
-		lines = 1020;
+	if (lines > MAX_SPI)
+		lines = MAX_SPI;
+	nr_lines = lines;
+	spi_handlers = mv_calloc(lines, sizeof(*spi_handlers));
+	if (!spi_handlers)
+		return -MV_ENOMEM;
 	wr32(gicd, GICD_CTLR, 0);
 	if (wait_clear(gicd, GICD_CTLR, GICD_CTLR_RWP, "distributor RWP"))
 		return -MV_ETIMEDOUT;
@@ -190,6 +207,40 @@ int mv_arch_irq_init_cpu(void)
 	return 0;
 }
 
+int mv_arch_irq_request(unsigned int irq, void (*fn)(void *arg), void *arg)
+{
+	u64 aff = mv_cpus[0].hwid;
+	u32 cfg;
+
+	if (irq < 32 || irq >= nr_lines || !fn)
+		return -MV_EINVAL;
+	if (spi_handlers[irq].fn)
+		return -MV_EBUSY;
+	spi_handlers[irq].arg = arg;
+	MV_WRITE_ONCE(spi_handlers[irq].fn, fn);
+	/* Level-triggered, routed to CPU 0 by affinity. */
+	cfg = rd32(gicd, GICD_ICFGR + irq / 16 * 4);
+	cfg &= ~(2U << (irq % 16 * 2));
+	wr32(gicd, GICD_ICFGR + irq / 16 * 4, cfg);
+	*(volatile u64 *)(gicd + GICD_IROUTER + (irq - 32) * 8) =
+		(aff & 0xffffff) | ((aff >> 32 & 0xff) << 32);
+	mv_dsb(sy);
+	wr32(gicd, GICD_ISENABLER + irq / 32 * 4, 1U << (irq % 32));
+	return 0;
+}
+
+int mv_arch_irq_from_dt(const void *fdt, int node, unsigned int index)
+{
+	int len;
+	const fdt32_t *irqs = fdt_getprop(fdt, node, "interrupts", &len);
+
+	/* GICv3 binding: <type number flags>; type 0 = SPI, 1 = PPI. */
+	if (!irqs || len < (int)((index + 1) * 12))
+		return -MV_ENOENT;
+	irqs += index * 3;
+	return (fdt32_to_cpu(irqs[0]) == 0 ? 32 : 16) + fdt32_to_cpu(irqs[1]);
+}
+
 int mv_arm64_gic_enable_ppi(unsigned int intid)
 {
 	volatile u8 *rd = gicr_of_cpu[mv_this_cpu()->id];
@@ -233,6 +284,9 @@ void mv_arm64_handle_irq(void *regs)
 			mv_smp_ipi_stop();
 		else if (intid == mv_arm64_timer_intid)
 			mv_arm64_timer_interrupt();
+		else if (intid >= 32 && intid < nr_lines &&
+			 spi_handlers[intid].fn)
+			spi_handlers[intid].fn(spi_handlers[intid].arg);
 		else
 			mv_log(MV_LOG_WARN, "gicv3: cpu%u: unhandled interrupt "
 			       "%u\n", mv_this_cpu()->id, intid);

@@ -33,6 +33,8 @@ set(MV_NUCLEUS_SOURCES
 	${MV_SOURCE_DIR}/nucleus/selftest.c
 	${MV_SOURCE_DIR}/nucleus/module.c
 	${MV_SOURCE_DIR}/nucleus/modload.c
+	${MV_SOURCE_DIR}/nucleus/command.c
+	${MV_SOURCE_DIR}/nucleus/hostinfo.c
 	${MV_SOURCE_DIR}/nucleus/initrd.c
 	${MV_SOURCE_DIR}/nucleus/exports.c
 	${MV_SOURCE_DIR}/nucleus/mm/module_mem.c
@@ -46,7 +48,7 @@ set(MV_NUCLEUS_SOURCES
 
 add_executable(nucleus.elf ${MV_NUCLEUS_SOURCES})
 target_include_directories(nucleus.elf PRIVATE
-	${MV_SOURCE_DIR}/nucleus/include/libc
+	${MV_SOURCE_DIR}/module-sdk/include/libc
 	${MV_SOURCE_DIR}/nucleus/include
 	${MV_SOURCE_DIR}/arch/include
 	${MV_ARCH_DIR}/include
@@ -102,6 +104,15 @@ foreach(f IN LISTS MV_MODULE_FILES)
 	get_filename_component(base ${f} NAME)
 	list(APPEND MV_PACK_ARGS modules/${base}=${f})
 endforeach()
+# The board's configuration overlay, applied at run time (DESIGN §3).
+set(MV_BOARD_DTBO ${CMAKE_BINARY_DIR}/board.dtbo)
+add_custom_command(OUTPUT ${MV_BOARD_DTBO}
+	COMMAND dtc -@ -q -I dts -O dtb -o ${MV_BOARD_DTBO}
+		${MV_SOURCE_DIR}/configs/qemu-virt-arm64/board.dts
+	DEPENDS ${MV_SOURCE_DIR}/configs/qemu-virt-arm64/board.dts
+	COMMENT "board.dtbo (qemu-virt-arm64)")
+add_custom_target(board-dtbo DEPENDS ${MV_BOARD_DTBO})
+
 # Packed on every build (milliseconds): file dependencies on outputs of
 # other directories' custom commands do not carry across in CMake.
 get_property(MV_MODULE_TARGETS GLOBAL PROPERTY MODVISOR_MODULE_TARGETS)
@@ -111,7 +122,8 @@ add_custom_target(initrd ALL
 		${MV_MODULE_FILES}
 	COMMAND ${MVMOD} pack --gzip -o ${CMAKE_BINARY_DIR}/initrd.cpio.gz
 		modules/modules.idx=${CMAKE_BINARY_DIR}/modules.idx
+		config/board.dtbo=${MV_BOARD_DTBO}
 		${MV_PACK_ARGS}
 	BYPRODUCTS ${CMAKE_BINARY_DIR}/initrd.cpio.gz ${CMAKE_BINARY_DIR}/modules.idx
 	COMMENT "initrd.cpio.gz (modules and their index)")
-add_dependencies(initrd nucleus.elf ${MV_MODULE_TARGETS})
+add_dependencies(initrd nucleus.elf board-dtbo ${MV_MODULE_TARGETS})

@@ -22,10 +22,16 @@ if(NOT MODVISOR_SDK_INCLUDE_DIR)
 		${CMAKE_CURRENT_LIST_DIR}/../include ABSOLUTE)
 endif()
 
+# Freestanding: the compiler's own headers plus the SDK's C library
+# subset (the functions the nucleus exports), never the host's.
+execute_process(COMMAND ${MODVISOR_CC} -print-file-name=include
+	OUTPUT_VARIABLE MODVISOR_CC_INCLUDE OUTPUT_STRIP_TRAILING_WHITESPACE)
+
 function(add_modvisor_module name)
 	cmake_parse_arguments(MOD "" "" "INCLUDES" ${ARGN})
 	set(flags ${MODVISOR_MODULE_CFLAGS_${MODVISOR_ARCH}}
-		-I${MODVISOR_SDK_INCLUDE_DIR})
+		-nostdinc -isystem ${MODVISOR_CC_INCLUDE}
+		-I${MODVISOR_SDK_INCLUDE_DIR}/libc -I${MODVISOR_SDK_INCLUDE_DIR})
 	foreach(dir IN LISTS MOD_INCLUDES)
 		list(APPEND flags -I${dir})
 	endforeach()

@@ -19,7 +19,7 @@ def test(args):
         m.expect(r"nucleus: Modvisor (\S+) starting, console (\S+)",
                  timeout=20, what="the first console line")
         m.expect(r"Modvisor \S+ \(arm64, EL2\)", what="the banner")
-        cpus = m.expect(r"CPUs online: (\d+) of (\d+)")
+        cpus = m.expect(r"CPUs online: (\d+) of (\d+)\s")
         want = args.smp or 2
         check(int(cpus.group(1)) == want and int(cpus.group(2)) == want,
               "expected %d of %d CPUs online, got %s of %s"

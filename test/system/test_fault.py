@@ -25,7 +25,7 @@ def test(args):
         m.expect(r"exception: unexpected synchronous \(EL2\) on cpu0",
                  halt_ok=True)
         exc = m.expect(r"exception: EC (0x[0-9a-f]+) \(([^)]*)\), ESR "
-                       r"([0-9a-f]+), FAR ([0-9a-f]+)", halt_ok=True)
+                       r"([0-9a-f]{8}), FAR ([0-9a-f]{16})", halt_ok=True)
         check(exc.group(1) == ec and exc.group(2) == name,
               "expected EC %s (%s), got %s (%s)"
               % (ec, name, exc.group(1), exc.group(2)))

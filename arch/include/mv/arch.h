@@ -56,6 +56,15 @@ int mv_arch_irq_init(const void *fdt);
 int mv_arch_irq_init_cpu(void);
 int mv_arch_timer_init(const void *fdt);
 void mv_arch_timer_init_cpu(void);
+/*
+ * A level-triggered device interrupt (an SPI on arm64, numbered as the
+ * GIC numbers it), delivered to CPU 0 and handled by fn in interrupt
+ * context.
+ */
+int mv_arch_irq_request(unsigned int irq, void (*fn)(void *arg), void *arg);
+/* Turn a DT "interrupts" specifier of the host irqchip into that number. */
+int mv_arch_irq_from_dt(const void *fdt, int node, unsigned int index);
+
 /* This CPU's hardware id (MPIDR affinity on arm64). */
 u64 mv_arch_cpu_hwid(void);
 /* Name of the host CPU model and of the mode the nucleus runs in. */

@@ -30,10 +30,60 @@ void mv_free(void *ptr);
 uint64_t mv_time_ns(void);
 void mv_sleep_ns(uint64_t ns);
 
+/* The host, for `host info` and `version`. */
+struct mv_host_stats {
+	const char *version;
+	const char *arch;
+	unsigned int cpus_online, cpus;
+	uint64_t ram_total, ram_free, hypervisor_used;	/* bytes */
+	uint64_t uptime_ns;
+	uint64_t irqs, timer_irqs, ipis;	/* summed over CPUs */
+};
+void mv_host_stats(struct mv_host_stats *st);
+/* Print the boot device tree (from path, default "/") in DTS syntax. */
+int mv_devtree_print(const char *path);
+/* Next console input byte (blocking) and raw console output. */
+int mv_console_getc(void);
+void mv_console_write_raw(const char *s, size_t n);
+
+/* Modules, as `module list` and `module info` show them. */
+#define MV_SUMMARY_SECTIONS 12
+struct mv_module_summary {
+	char name[32];
+	char version[24];
+	char license[24];
+	char description[80];
+	char origin[64];
+	char reason[96];
+	char deps[128];		/* names, comma-separated */
+	char users[128];
+	size_t mem_size;	/* bytes of module memory */
+	unsigned int refcount;
+	unsigned int nr_exports, nr_commands;
+	uint64_t load_ns;
+	unsigned int nr_sections;
+	struct {
+		char name[48];
+		uint64_t addr, size;
+	} sections[MV_SUMMARY_SECTIONS];
+};
+/* Fill in a summary; -MV_ENOENT (negative) if not loaded. */
+int mv_module_summary(const char *name, struct mv_module_summary *s);
+/* Names of loaded modules, in load order; returns how many there are. */
+int mv_module_names(char (*names)[32], int max);
+/* Load by name, alias or initrd path, dependencies first. */
+int mv_module_request(const char *what, const char *reason);
+int mv_module_unload(const char *name);
+/* Names in the initrd's module index (loaded or not), for completion. */
+int mv_module_index_names(char (*names)[32], int max);
+
 void *memcpy(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+unsigned long strtoul(const char *s, char **end, int base);
 
 #endif

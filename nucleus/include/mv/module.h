@@ -17,7 +17,7 @@ struct mv_module_export {
 
 /* Where each loaded section went (for `module info` and gdb). */
 struct mv_module_section {
-	char name[24];
+	char name[48];
 	u64 addr;
 	u64 size;
 };
@@ -38,6 +38,8 @@ struct mv_module {
 	unsigned int nr_sections;
 	struct mv_module_export *exports;
 	unsigned int nr_exports;
+	void *commands;		/* registrations (nucleus/command.c) */
+	size_t nr_commands;
 	struct mv_module **deps;	/* modules whose exports it uses */
 	unsigned int nr_deps;
 	unsigned int refcount;	/* dependents + other users */
@@ -64,6 +66,14 @@ void mv_module_for_each(void (*fn)(struct mv_module *m, void *arg), void *arg);
 unsigned int mv_module_count(void);
 /* Address of an exported symbol (nucleus first, then modules), or 0. */
 u64 mv_module_symbol(const char *name, struct mv_module **owner);
+
+/* Commands of a module (nucleus/command.c). Unregistering fails (false)
+ * while the module is in use. */
+struct mv_command;
+int mv_command_register_module(struct mv_module *m,
+			       const struct mv_command *cmds, size_t n);
+bool mv_command_unregister_module(struct mv_module *m);
+int mv_command_split(char *line, char **argv, int max);
 
 /* From the nucleus's own export table (nucleus/exports.c). */
 u64 mv_nucleus_symbol(const char *name);

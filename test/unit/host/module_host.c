@@ -16,7 +16,7 @@
  *  - the heap on the C library (ASan sees every byte) with a byte count
  *    for mv_heap_used and one-shot failure injection;
  *  - a mutex that must never be taken twice, with a count of holders;
- *  - mv_time_ns.
+ *  - mv_time_ns, and mv_printf (for nucleus/command.c) to stderr.
  * What tests use beyond the nucleus interfaces is prefixed mv_host_ and
  * declared in the test.
  */
@@ -26,6 +26,7 @@
 #include <mv/module.h>
 #include <mv/mutex.h>
 #include <mv/time.h>
+#include <modvisor/command.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -301,14 +302,19 @@ size_t mv_host_module_pages_used(void)
 	return used_pages;
 }
 
-/* The page's protection, or -1 when it is free or not module memory. */
-int mv_host_module_page_prot(u64 addr)
+/*
+ * The protection last recorded for the module memory page holding addr,
+ * and whether the page is in use; -1 if addr is not module memory.
+ */
+int mv_host_module_page_prot(u64 addr, bool *used)
 {
 	long i = page_index((void *)(uintptr_t)MV_ALIGN_DOWN(addr,
 							      MV_PAGE_SIZE));
 
-	if (i < 0 || page_state[i] != PAGE_USED)
+	if (i < 0)
 		return -1;
+	if (used)
+		*used = page_state[i] == PAGE_USED;
 	return page_prot[i];
 }
 
@@ -452,4 +458,15 @@ u64 mv_time_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (u64)ts.tv_sec * MV_NSEC_PER_SEC + (u64)ts.tv_nsec;
+}
+
+int mv_printf(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	return n;
 }

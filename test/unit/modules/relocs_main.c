@@ -128,3 +128,14 @@ const char *rm_describe(int i)
 	mv_snprintf(buf, 64, "%s %d %s", rm_greeting, i, rm_ops[i & 3].name);
 	return buf;
 }
+
+/* A section name longer than struct mv_module_section keeps (23 chars). */
+__attribute__((noinline)) int rm_function_with_a_rather_long_name(int x)
+{
+	return rm_square(x) + rm_global;
+}
+
+int rm_call_long(int x)
+{
+	return rm_function_with_a_rather_long_name(x) + 1;
+}
