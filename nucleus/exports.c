@@ -9,6 +9,7 @@
 #include <mv/log.h>
 #include <mv/console.h>
 #include <mv/modload.h>
+#include <mv/mmu.h>
 #include <mv/module.h>
 #include <modvisor/command.h>
 #include <modvisor/nucleus.h>
@@ -83,6 +84,8 @@ MV_EXPORT(mv_command_for_each);
 MV_EXPORT(mv_command_run_line);
 MV_EXPORT(mv_host_stats);
 MV_EXPORT(mv_devtree_print);
+MV_EXPORT(mv_ioremap);
+MV_EXPORT(mv_wait_boot_done);
 
 extern const struct mv_export __mv_exports_start[], __mv_exports_end[];
 

@@ -206,6 +206,15 @@ static void load_boot_modules(const void *fdt, const char *bootargs)
 	}
 }
 
+static struct mv_waitq boot_waiters;
+static bool boot_done;
+
+/* Block until the boot (module autoload) is over, e.g. for a prompt. */
+void mv_wait_boot_done(void)
+{
+	mv_wait_event(&boot_waiters, MV_READ_ONCE(boot_done));
+}
+
 /* The rest of the boot, in a thread: module init may sleep. */
 static void late_init(void *arg)
 {
@@ -213,9 +222,13 @@ static void late_init(void *arg)
 
 	mv_console_enable_input();
 	/* The board overlay may replace mv_boot_fdt: read it afterwards. */
-	if (mv_modload_init(mv_boot_fdt) == 0)
+	if (mv_modload_init(mv_boot_fdt) == 0) {
 		load_boot_modules(mv_boot_fdt, bootargs);
+		mv_autoload(mv_boot_fdt);
+	}
 	mv_log(MV_LOG_INFO, "nucleus: ready\n");
+	MV_WRITE_ONCE(boot_done, true);
+	mv_waitq_wake_all(&boot_waiters);
 	mv_selftest_run(bootargs);
 }
 
@@ -251,6 +264,7 @@ void mv_nucleus_main(const void *fdt)
 	mv_smp_boot_secondaries();
 
 	print_banner(mv_time_ns());
+	mv_waitq_init(&boot_waiters);
 	if (!mv_thread_create("init", late_init, (void *)bootargs,
 			      MV_PRIO_NORMAL, 0))
 		mv_panic("nucleus: cannot start the init thread\n");

@@ -15,6 +15,7 @@
 #include <mv/mutex.h>
 #include <mv/time.h>
 #include <modvisor/command.h>
+#include <modvisor/device.h>
 #include <string.h>
 
 static struct mv_list modules = MV_LIST_INIT(modules);
@@ -636,22 +637,57 @@ static int read_exports(struct loader *ld)
 	return 0;
 }
 
-static int register_commands(struct loader *ld)
+/* A registration section: an array of declarations in module memory. */
+static int object_section(struct loader *ld, const char *name, size_t size,
+			  const void **objs, size_t *n)
 {
-	int idx = find_section(ld, ".mv_commands");
-	const struct mv_elf64_shdr *sh;
+	int idx = find_section(ld, name);
 
+	*n = 0;
 	if (idx == -1)
 		return 0;
-	sh = idx > 0 ? &ld->shdrs[idx] : NULL;
-	if (!sh || !ld->sec_addr[idx] ||
-	    sh->sh_size % sizeof(struct mv_command)) {
-		fail(ld, "malformed .mv_commands");
+	if (idx < 0 || !ld->sec_addr[idx] || ld->shdrs[idx].sh_size % size) {
+		fail(ld, "malformed %s", name);
 		return -MV_ENOEXEC;
 	}
-	return mv_command_register_module(
-		ld->mod, (const void *)(uintptr_t)ld->sec_addr[idx],
-		sh->sh_size / sizeof(struct mv_command));
+	*objs = (const void *)(uintptr_t)ld->sec_addr[idx];
+	*n = ld->shdrs[idx].sh_size / size;
+	return 0;
+}
+
+/* Commands, drivers, emulators: after init, as one step that undoes. */
+static int register_objects(struct loader *ld)
+{
+	const void *cmds = NULL, *drvs = NULL, *emus = NULL;
+	size_t ncmds, ndrvs, nemus;
+	int err;
+
+	err = object_section(ld, ".mv_commands", sizeof(struct mv_command),
+			     &cmds, &ncmds);
+	if (!err)
+		err = object_section(ld, ".mv_drivers",
+				     sizeof(struct mv_driver_decl), &drvs,
+				     &ndrvs);
+	if (!err)
+		err = object_section(ld, ".mv_emulators",
+				     sizeof(struct mv_emulator_decl), &emus,
+				     &nemus);
+	if (err)
+		return err;
+	if (ncmds) {
+		err = mv_command_register_module(ld->mod, cmds, ncmds);
+		if (err)
+			return err;
+	}
+	if (nemus)
+		err = mv_emulator_register_module(ld->mod, emus, nemus);
+	if (!err && ndrvs)
+		err = mv_driver_register_module(ld->mod, drvs, ndrvs);
+	if (err) {
+		mv_driver_unregister_module(ld->mod);
+		mv_command_unregister_module(ld->mod);
+	}
+	return err;
 }
 
 static int protect(struct mv_module *m)
@@ -737,7 +773,7 @@ int mv_module_load_image(const void *image, size_t size, const char *origin,
 		}
 	}
 	if (!err) {
-		err = register_commands(&ld);
+		err = register_objects(&ld);
 		/* command.c names any clash itself; only memory is ours. */
 		if (err == -MV_ENOMEM)
 			fail(&ld, "out of memory");
@@ -820,6 +856,7 @@ int mv_module_unload(const char *name)
 		mv_mutex_unlock(&module_lock);
 		return -MV_EBUSY;
 	}
+	mv_driver_unregister_module(m);
 	if (m->desc.exit)
 		m->desc.exit();
 	for (unsigned int i = 0; i < m->nr_deps; i++)

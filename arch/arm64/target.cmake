@@ -34,6 +34,7 @@ set(MV_NUCLEUS_SOURCES
 	${MV_SOURCE_DIR}/nucleus/module.c
 	${MV_SOURCE_DIR}/nucleus/modload.c
 	${MV_SOURCE_DIR}/nucleus/command.c
+	${MV_SOURCE_DIR}/nucleus/driver.c
 	${MV_SOURCE_DIR}/nucleus/hostinfo.c
 	${MV_SOURCE_DIR}/nucleus/initrd.c
 	${MV_SOURCE_DIR}/nucleus/exports.c

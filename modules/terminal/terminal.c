@@ -75,6 +75,8 @@ static void terminal_thread(void *arg)
 	while (!(self = mv_module_find("terminal")))
 		mv_sleep_ns(1000000);
 	mv_module_get(self);
+	/* The first prompt comes after the boot messages, not among them. */
+	mv_wait_boot_done();
 	mv_le_init(&editor, PROMPT, write_out, complete, NULL);
 	mv_le_start(&editor);
 	for (;;) {

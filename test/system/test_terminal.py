@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 
 import mvtest
 from mvtest import check
@@ -117,6 +118,26 @@ def test(args):
                 m.expect(r"module: %s loaded from /chosen/modvisor,modules"
                          % mod, timeout=20)
             m.expect(PROMPT, what="the first prompt")
+
+            # Autoload by compatible: the PL031 node pulls in its driver;
+            # what nothing serves is logged once; empty virtio slots and
+            # nodes the nucleus drives stay quiet.
+            boot = m.console()
+            check("module: pl031-rtc loaded for /pl031@9010000" in boot and
+                  "driver: pl031-rtc bound to /pl031@9010000" in boot,
+                  "the PL031 driver was not autoloaded and bound")
+            unserved = re.findall(r"devtree: no driver for (\S+) ", boot)
+            check(unserved and len(unserved) == len(set(unserved)),
+                  "unserved compatibles not logged once each: %s" % unserved)
+            for quiet in ("virtio,mmio", "arm,gic-v3", "arm,pl011",
+                          "arm,armv8-timer"):
+                check(quiet not in unserved, "%s logged as unserved" % quiet)
+            year = time.gmtime().tm_year
+            t.run("rtc", r"(%d|%d)-\d\d-\d\d \d\d:\d\d:\d\d UTC"
+                  % (year, year + 1))
+            t.run("module unload pl031-rtc", r"driver: pl031-rtc unbound from "
+                  r"/pl031@9010000[\s\S]*module: pl031-rtc unloaded")
+            t.run("rtc", r"unknown command 'rtc'")
 
             check(module_list(t) == ["cmd-core", "cmd-module", "terminal"],
                   "autoloaded modules: %s" % module_list(t))

@@ -42,6 +42,8 @@ struct mv_host_stats {
 void mv_host_stats(struct mv_host_stats *st);
 /* Print the boot device tree (from path, default "/") in DTS syntax. */
 int mv_devtree_print(const char *path);
+/* Block until the boot, module autoload included, is over. */
+void mv_wait_boot_done(void);
 /* Next console input byte (blocking) and raw console output. */
 int mv_console_getc(void);
 void mv_console_write_raw(const char *s, size_t n);

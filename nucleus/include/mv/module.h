@@ -75,6 +75,20 @@ int mv_command_register_module(struct mv_module *m,
 bool mv_command_unregister_module(struct mv_module *m);
 int mv_command_split(char *line, char **argv, int max);
 
+/* Drivers and emulators of a module (nucleus/driver.c). */
+struct mv_driver_decl;
+struct mv_emulator_decl;
+int mv_driver_register_module(struct mv_module *m,
+			      const struct mv_driver_decl *decls, size_t n);
+int mv_emulator_register_module(struct mv_module *m,
+				const struct mv_emulator_decl *decls,
+				size_t n);
+/* Unbind and forget everything the module registered there. */
+void mv_driver_unregister_module(struct mv_module *m);
+bool mv_emulator_available(const char *compatible);
+/* Load what the boot device tree's nodes need (DESIGN §3 step 5). */
+void mv_autoload(const void *fdt);
+
 /* From the nucleus's own export table (nucleus/exports.c). */
 u64 mv_nucleus_symbol(const char *name);
 

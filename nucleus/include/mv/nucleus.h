@@ -15,6 +15,7 @@ extern bool mv_log_debug;
 __mv_noreturn void mv_nucleus_main(const void *fdt);
 /* Nucleus image plus every page the hypervisor allocated for itself. */
 u64 mv_hypervisor_ram_used(void);
+void mv_wait_boot_done(void);
 /* RAM the DTB describes, in bytes. */
 u64 mv_boot_ram_total(void);
 
