@@ -134,6 +134,11 @@ static void uart_interrupt(void *arg)
 
 	(void)arg;
 	mv_spin_lock(&input.lock);
+	/*
+	 * Acknowledge first, then drain: a byte that arrives during the drain
+	 * raises the interrupt again instead of being stranded in the FIFO.
+	 */
+	uart_base[PL011_ICR / 4] = PL011_INT_RX | PL011_INT_RT;
 	while (!(uart_base[PL011_FR / 4] & PL011_FR_RXFE)) {
 		char c = (char)uart_base[PL011_DR / 4];
 
@@ -144,7 +149,6 @@ static void uart_interrupt(void *arg)
 			input.dropped++;
 		}
 	}
-	uart_base[PL011_ICR / 4] = PL011_INT_RX | PL011_INT_RT;
 	mv_spin_unlock(&input.lock);
 	if (got)
 		mv_waitq_wake_all(&input.readers);

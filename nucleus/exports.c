@@ -83,6 +83,7 @@ MV_EXPORT(mv_command_find);
 MV_EXPORT(mv_command_for_each);
 MV_EXPORT(mv_command_run_line);
 MV_EXPORT(mv_host_stats);
+MV_EXPORT(mv_host_power);
 MV_EXPORT(mv_devtree_print);
 MV_EXPORT(mv_ioremap);
 MV_EXPORT(mv_wait_boot_done);

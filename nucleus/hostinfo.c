@@ -12,6 +12,7 @@
 #include <mv/module.h>
 #include <mv/nucleus.h>
 #include <mv/page_alloc.h>
+#include <mv/smp.h>
 #include <mv/time.h>
 #include <modvisor/command.h>
 #include <libfdt.h>
@@ -33,6 +34,13 @@ void mv_host_stats(struct mv_host_stats *st)
 		st->timer_irqs += MV_READ_ONCE(mv_cpus[i].timer_irqs);
 		st->ipis += MV_READ_ONCE(mv_cpus[i].ipis_received);
 	}
+}
+
+void mv_host_power(bool reset)
+{
+	mv_log(MV_LOG_INFO, "nucleus: %s\n", reset ? "resetting" : "powering off");
+	mv_smp_stop_others();
+	mv_arch_system_off(reset);
 }
 
 static bool printable_strings(const char *p, int len)

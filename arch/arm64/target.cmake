@@ -57,7 +57,7 @@ target_include_directories(nucleus.elf PRIVATE
 	${MV_DEPS_DIR}/usr/include)
 target_compile_options(nucleus.elf PRIVATE
 	${MV_ARCH_CFLAGS} -nostdinc -isystem ${MV_CC_INCLUDE}
-	-O2 -g -Wall -Wextra -Werror -Wno-unused-parameter
+	-Os -g -Wall -Wextra -Werror -Wno-unused-parameter
 	-fno-stack-protector -fno-omit-frame-pointer -ffunction-sections
 	-fdata-sections)
 target_compile_definitions(nucleus.elf PRIVATE

@@ -3,10 +3,10 @@
 """The terminal and the module commands, driven like a user would: the
 board overlay loads terminal, cmd-core and cmd-module; then module list,
 hot-load and unload of a module that is not autoloaded, refusal to unload
-one in use, an unknown command, line editing (Ctrl-A/E/U/W, arrows,
-backspace), history and tab completion; then bad modules, each with one
-precise message and the system exactly as before (module list and
-hypervisor memory)."""
+one in use, an unknown command, line editing (Ctrl-A/E/U/W/C, arrows,
+backspace), history and tab completion; autoload of the PL031 driver by
+compatible; bad modules, each with one precise message and the system
+exactly as before (module list and hypervisor memory); host poweroff."""
 
 import os
 import re
@@ -191,6 +191,18 @@ def test(args):
             after = (module_list(t), hv_kib(t))
             check(before == after, "bad loads changed the system: %s -> %s"
                   % (before, after))
+
+            # Ctrl-C cancels a line (QEMU does not take it); poweroff ends.
+            m.child.send("module lis\x03")
+            m.expect(r"\^C\r*\n" + PROMPT,
+                     what="Ctrl-C cancelling the line")
+            t.run("version", r"^version\r*\nModvisor \S+")
+            m.child.send("host poweroff\r")
+            m.expect(r"nucleus: powering off", what="the poweroff message")
+            try:
+                m.child.expect(mvtest.pexpect.EOF, timeout=10)
+            except mvtest.pexpect.TIMEOUT:
+                raise mvtest.Failure("QEMU still runs after host poweroff")
         finally:
             m.close()
 

@@ -73,6 +73,9 @@ const char *mv_arch_name(void);
 /* The encoding of a function return, for the W^X self-test. */
 u32 mv_arch_return_instruction(void);
 
+/* Power the machine off, or reset it (returns only if that failed). */
+void mv_arch_system_off(bool reset);
+
 /* Stop this CPU for good (fatal errors). */
 __mv_noreturn void mv_arch_halt(void);
 

@@ -40,6 +40,8 @@ struct mv_host_stats {
 	uint64_t irqs, timer_irqs, ipis;	/* summed over CPUs */
 };
 void mv_host_stats(struct mv_host_stats *st);
+/* Power the host off (reset: restart it); returns only on failure. */
+void mv_host_power(_Bool reset);
 /* Print the boot device tree (from path, default "/") in DTS syntax. */
 int mv_devtree_print(const char *path);
 /* Block until the boot, module autoload included, is over. */

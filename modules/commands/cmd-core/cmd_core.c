@@ -67,8 +67,13 @@ static int host_cmd(int argc, char **argv)
 	struct mv_host_stats st;
 	uint64_t s;
 
+	if (argc == 2 && (!strcmp(argv[1], "poweroff") ||
+			  !strcmp(argv[1], "reboot"))) {
+		mv_host_power(argv[1][0] == 'r');
+		return -5;
+	}
 	if (argc != 2 || strcmp(argv[1], "info")) {
-		mv_printf("usage: host info\n");
+		mv_printf("usage: host info | poweroff | reboot\n");
 		return -22;
 	}
 	mv_host_stats(&st);
@@ -94,8 +99,11 @@ static void host_complete(int argc, char **argv, mv_complete_add add,
 			  void *ctx)
 {
 	(void)argv;
-	if (argc == 2)
+	if (argc == 2) {
 		add(ctx, "info");
+		add(ctx, "poweroff");
+		add(ctx, "reboot");
+	}
 }
 
 static int devtree_cmd(int argc, char **argv)
@@ -122,7 +130,7 @@ MV_MODULE_DESCRIPTION("Core commands: help, version, host, devtree");
 MV_COMMAND_FULL(help, help_cmd, "list commands, or show one's usage",
 		"help [command]", help_complete);
 MV_COMMAND(version, version_cmd, "show the Modvisor version", "version");
-MV_COMMAND_FULL(host, host_cmd, "show CPUs, memory and uptime", "host info",
-		host_complete);
+MV_COMMAND_FULL(host, host_cmd, "show the host; power it off or reboot",
+		"host info | poweroff | reboot", host_complete);
 MV_COMMAND_FULL(devtree, devtree_cmd, "print the boot device tree",
 		"devtree print [path]", devtree_complete);
