@@ -36,6 +36,28 @@ void mv_host_stats(struct mv_host_stats *st)
 	}
 }
 
+int mv_cpu_stats(unsigned int cpu, struct mv_cpu_stats *st)
+{
+	if (cpu >= mv_nr_cpus)
+		return -MV_EINVAL;
+	st->online = MV_READ_ONCE(mv_cpus[cpu].online);
+	st->irqs = MV_READ_ONCE(mv_cpus[cpu].irqs);
+	st->timer_irqs = MV_READ_ONCE(mv_cpus[cpu].timer_irqs);
+	st->ipis_sent = MV_READ_ONCE(mv_cpus[cpu].ipis_sent);
+	st->ipis_received = MV_READ_ONCE(mv_cpus[cpu].ipis_received);
+	return 0;
+}
+
+const char *mv_bootargs(void)
+{
+	return mv_boot_bootargs;
+}
+
+u64 mv_counter(void)
+{
+	return mv_arch_counter();
+}
+
 void mv_host_power(bool reset)
 {
 	mv_log(MV_LOG_INFO, "nucleus: %s\n", reset ? "resetting" : "powering off");

@@ -15,7 +15,6 @@
 #include <mv/module.h>
 #include <mv/nucleus.h>
 #include <mv/page_alloc.h>
-#include <mv/selftest.h>
 #include <mv/smp.h>
 #include <mv/time.h>
 #include <libfdt.h>
@@ -24,6 +23,7 @@
 extern char _start[], _end[];
 
 bool mv_log_debug;
+const char *mv_boot_bootargs = "";
 static struct mv_memmap boot_memmap;
 
 static __mv_noreturn void boot_fail(void)
@@ -229,7 +229,6 @@ static void late_init(void *arg)
 	mv_log(MV_LOG_INFO, "nucleus: ready\n");
 	MV_WRITE_ONCE(boot_done, true);
 	mv_waitq_wake_all(&boot_waiters);
-	mv_selftest_run(bootargs);
 }
 
 void mv_nucleus_main(const void *fdt)
@@ -241,6 +240,7 @@ void mv_nucleus_main(const void *fdt)
 	if (mv_console_init(fdt) < 0)
 		boot_fail();
 	bootargs = mv_dt_bootargs(fdt);
+	mv_boot_bootargs = bootargs;
 	mv_log_debug = mv_bootarg_has(bootargs, "modvisor.debug");
 	mv_log(MV_LOG_INFO, "nucleus: Modvisor %s starting, console %s\n",
 	       MV_VERSION, mv_console_name());

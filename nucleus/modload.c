@@ -136,6 +136,7 @@ const char *mv_modindex_resolve(const char *what)
 static int load_file(const char *path, const char *reason)
 {
 	struct mv_module *m;
+	void *copy = NULL;
 	size_t size;
 	const void *data;
 	int err;
@@ -146,7 +147,18 @@ static int load_file(const char *path, const char *reason)
 		mv_log(MV_LOG_ERR, "module: %s is not in the initrd\n", path);
 		return -MV_ENOENT;
 	}
+	/* cpio aligns file data to 4 bytes; ELF headers want 8. */
+	if ((uintptr_t)data & 7) {
+		copy = mv_malloc(size);
+		if (!copy) {
+			mv_log(MV_LOG_ERR, "module: %s: out of memory\n", path);
+			return -MV_ENOMEM;
+		}
+		memcpy(copy, data, size);
+		data = copy;
+	}
 	err = mv_module_load_image(data, size, path, reason, &m);
+	mv_free(copy);
 	if (!err)
 		mv_log(MV_LOG_INFO, "module: %s loaded %s (%lu KiB, %lu us)\n",
 		       m->name, reason,

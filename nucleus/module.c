@@ -282,6 +282,12 @@ static enum region section_region(const struct mv_elf64_shdr *sh)
 	return REGION_RODATA;
 }
 
+static bool is_table_section(const char *name)
+{
+	return !strcmp(name, ".mv_module") || !strcmp(name, ".mv_commands") ||
+	       !strcmp(name, ".mv_drivers") || !strcmp(name, ".mv_emulators");
+}
+
 /* Place every SHF_ALLOC section: text, then rodata, then data, page apart. */
 static int layout_and_copy(struct loader *ld)
 {
@@ -304,6 +310,9 @@ static int layout_and_copy(struct loader *ld)
 		if (!(sh->sh_flags & MV_SHF_ALLOC) || sh->sh_size == 0)
 			continue;
 		r = section_region(sh);
+		/* Declaration tables are read as structs: align them. */
+		if (align < 8 && is_table_section(sec_name(ld, i)))
+			align = 8;
 		size[r] = MV_ALIGN_UP(size[r], align);
 		offset[i] = size[r];
 		size[r] += sh->sh_size;
@@ -627,6 +636,13 @@ static int read_exports(struct loader *ld)
 			fail(ld, "exports %s, which it does not define", want);
 			return -MV_ENOENT;
 		}
+		/* An export lives in the module: absolute or 0 is no address. */
+		if (ld->syms[i].st_shndx >= ld->shnum ||
+		    !ld->sec_addr[ld->syms[i].st_shndx] || !ld->sym_value[i]) {
+			fail(ld, "exports %s, which is not in a loaded section",
+			     want);
+			return -MV_ENOEXEC;
+		}
 		if (mv_nucleus_symbol(want) || module_export(want, &owner)) {
 			fail(ld, "exports %s, which is already exported", want);
 			return -MV_EEXIST;
@@ -655,6 +671,61 @@ static int object_section(struct loader *ld, const char *name, size_t size,
 	return 0;
 }
 
+/* Does p point into the module's memory (text only, if code)? */
+static bool in_module(const struct mv_module *m, const void *p, bool code)
+{
+	uintptr_t a = (uintptr_t)p, base = (uintptr_t)m->mem;
+	size_t size = code ? m->text_size : m->mem_pages * MV_PAGE_SIZE;
+
+	return m->mem && a >= base && a < base + size && !(code && (a & 3));
+}
+
+/* A string in module memory, NUL-terminated before its end (or NULL). */
+static bool module_string(const struct mv_module *m, const char *s)
+{
+	uintptr_t end = (uintptr_t)m->mem + m->mem_pages * MV_PAGE_SIZE;
+
+	return !s || (in_module(m, s, false) &&
+		      memchr(s, 0, end - (uintptr_t)s));
+}
+
+/*
+ * Declarations hold pointers the image's relocations made: check that
+ * they stay inside the module before the nucleus follows them.
+ */
+static int check_declarations(struct loader *ld, const struct mv_command *c,
+			      size_t nc, const struct mv_driver_decl *d,
+			      size_t nd, const struct mv_emulator_decl *e,
+			      size_t ne)
+{
+	const struct mv_module *m = ld->mod;
+
+	for (size_t i = 0; i < nc; i++)
+		if (!c[i].name || !module_string(m, c[i].name) ||
+		    !module_string(m, c[i].summary) ||
+		    !module_string(m, c[i].usage) ||
+		    !in_module(m, c[i].run, true) ||
+		    (c[i].complete && !in_module(m, c[i].complete, true)))
+			goto bad;
+	for (size_t i = 0; i < nd; i++)
+		if (!d[i].compatible || !module_string(m, d[i].compatible) ||
+		    !in_module(m, d[i].ops, false) ||
+		    ((uintptr_t)d[i].ops & 7) ||
+		    !in_module(m, d[i].ops->probe, true) ||
+		    (d[i].ops->remove && !in_module(m, d[i].ops->remove, true)))
+			goto bad;
+	for (size_t i = 0; i < ne; i++)
+		if (!e[i].compatible || !module_string(m, e[i].compatible) ||
+		    !in_module(m, e[i].ops, false) ||
+		    ((uintptr_t)e[i].ops & 7))
+			goto bad;
+	return 0;
+bad:
+	fail(ld, "a command, driver or emulator declaration points outside "
+	     "the module");
+	return -MV_ENOEXEC;
+}
+
 /* Commands, drivers, emulators: after init, as one step that undoes. */
 static int register_objects(struct loader *ld)
 {
@@ -672,6 +743,9 @@ static int register_objects(struct loader *ld)
 		err = object_section(ld, ".mv_emulators",
 				     sizeof(struct mv_emulator_decl), &emus,
 				     &nemus);
+	if (!err)
+		err = check_declarations(ld, cmds, ncmds, drvs, ndrvs, emus,
+					 nemus);
 	if (err)
 		return err;
 	if (ncmds) {

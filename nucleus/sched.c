@@ -293,6 +293,22 @@ void mv_waitq_init(struct mv_waitq *wq)
 	mv_list_init(&wq->waiters);
 }
 
+struct mv_waitq *mv_waitq_new(void)
+{
+	struct mv_waitq *wq = mv_malloc(sizeof(*wq));
+
+	if (wq)
+		mv_waitq_init(wq);
+	return wq;
+}
+
+void mv_waitq_delete(struct mv_waitq *wq)
+{
+	if (wq && !mv_list_empty(&wq->waiters))
+		mv_panic("sched: wait queue deleted with waiters\n");
+	mv_free(wq);
+}
+
 void mv_waitq_prepare(struct mv_waitq *wq)
 {
 	struct mv_sched_cpu *s;

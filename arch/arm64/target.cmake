@@ -30,7 +30,6 @@ set(MV_NUCLEUS_SOURCES
 	${MV_SOURCE_DIR}/nucleus/runqueue.c
 	${MV_SOURCE_DIR}/nucleus/timerq.c
 	${MV_SOURCE_DIR}/nucleus/time.c
-	${MV_SOURCE_DIR}/nucleus/selftest.c
 	${MV_SOURCE_DIR}/nucleus/module.c
 	${MV_SOURCE_DIR}/nucleus/modload.c
 	${MV_SOURCE_DIR}/nucleus/command.c

@@ -8,16 +8,14 @@
 #include <modvisor/command.h>
 #include <modvisor/module.h>
 #include <modvisor/nucleus.h>
+#include <modvisor/sched.h>
 #include "lineedit.h"
 
 #define PROMPT "modvisor> "
 #define MAX_WORDS 16
 
-/* Threads and module lookup, from the nucleus ABI. */
-struct mv_thread;
+/* Module lookup, from the nucleus ABI. */
 struct mv_module;
-struct mv_thread *mv_thread_create(const char *name, void (*fn)(void *),
-				   void *arg, int prio, int cpu);
 struct mv_module *mv_module_find(const char *name);
 void mv_module_get(struct mv_module *m);
 
@@ -98,7 +96,8 @@ static void terminal_thread(void *arg)
 
 static int terminal_init(void)
 {
-	if (!mv_thread_create("terminal", terminal_thread, NULL, 8, 0)) {
+	if (!mv_thread_create("terminal", terminal_thread, NULL,
+			      MV_PRIO_NORMAL, 0)) {
 		mv_log(MV_LOG_ERR, "terminal: cannot start its thread\n");
 		return -12;
 	}

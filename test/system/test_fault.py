@@ -10,14 +10,15 @@ from mvtest import check
 CASES = {
     "wx-write": (r"writing to nucleus text at 0x([0-9a-f]+)",
                  "0x25", "data abort, same EL"),
-    "wx-exec": (r"executing nucleus data at 0x([0-9a-f]+)",
+    "wx-exec": (r"executing module data at 0x([0-9a-f]+)",
                 "0x21", "instruction abort, same EL"),
 }
 
 
 def test(args):
     where, ec, name = CASES[args.case]
-    m = mvtest.Machine(args.image, ["-append",
+    m = mvtest.Machine(args.image, ["-initrd", args.initrd, "-append",
+                                    "modvisor.modules=selftest "
                                     "modvisor.selftest=" + args.case])
     try:
         m.expect(r"nucleus: ready", timeout=20)
@@ -44,4 +45,5 @@ def test(args):
 
 
 if __name__ == "__main__":
-    mvtest.main(test, {"--case": {"required": True, "choices": sorted(CASES)}})
+    mvtest.main(test, {"--case": {"required": True, "choices": sorted(CASES)},
+                       "--initrd": {"required": True}})

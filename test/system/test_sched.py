@@ -10,8 +10,9 @@ from mvtest import check
 
 
 def test(args):
-    m = mvtest.Machine(args.image, ["-append", "modvisor.selftest=sched"],
-                       timeout=120)
+    m = mvtest.Machine(args.image, ["-initrd", args.initrd, "-append",
+                                    "modvisor.modules=selftest "
+                                    "modvisor.selftest=sched"], timeout=120)
     try:
         m.expect(r"nucleus: ready", timeout=20)
         pp = m.expect(r"selftest: pingpong: (\d+) round trips across cpu0 "
@@ -54,4 +55,4 @@ def test(args):
 
 
 if __name__ == "__main__":
-    mvtest.main(test)
+    mvtest.main(test, {"--initrd": {"required": True}})

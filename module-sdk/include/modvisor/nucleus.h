@@ -28,7 +28,6 @@ void *mv_malloc(size_t size);
 void *mv_zalloc(size_t size);
 void mv_free(void *ptr);
 uint64_t mv_time_ns(void);
-void mv_sleep_ns(uint64_t ns);
 
 /* The host, for `host info` and `version`. */
 struct mv_host_stats {
@@ -40,6 +39,21 @@ struct mv_host_stats {
 	uint64_t irqs, timer_irqs, ipis;	/* summed over CPUs */
 };
 void mv_host_stats(struct mv_host_stats *st);
+/* One CPU's counters, for tests and `host info`. */
+struct mv_cpu_stats {
+	_Bool online;
+	uint64_t irqs, timer_irqs, ipis_sent, ipis_received;
+};
+int mv_cpu_stats(unsigned int cpu, struct mv_cpu_stats *st);
+/* The boot arguments (/chosen/bootargs), "" if none. */
+const char *mv_bootargs(void);
+/* The free-running system counter, and its ticks <-> nanoseconds. */
+uint64_t mv_counter(void);
+uint64_t mv_ns_to_ticks(uint64_t ns);
+uint64_t mv_ticks_to_ns(uint64_t ticks);
+/* The encoding of a function return on this architecture. */
+uint32_t mv_arch_return_instruction(void);
+
 /* Power the host off (reset: restart it); returns only on failure. */
 void mv_host_power(_Bool reset);
 /* Print the boot device tree (from path, default "/") in DTS syntax. */

@@ -10,6 +10,8 @@
 #endif
 
 extern bool mv_log_debug;
+/* /chosen/bootargs of the DTB the boot loader passed. */
+extern const char *mv_boot_bootargs;
 
 /* Called by the arch entry on the boot CPU with the MMU on (early map). */
 __mv_noreturn void mv_nucleus_main(const void *fdt);

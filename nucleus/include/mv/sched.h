@@ -14,11 +14,10 @@
 #include <mv/runqueue.h>
 #include <mv/timerq.h>
 
-#define MV_PRIO_LOW 4
-#define MV_PRIO_NORMAL 8
-#define MV_PRIO_HIGH 16
+/* The module-facing half: priorities, prototypes, mv_wait_event(). */
+#include <modvisor/sched.h>
+
 #define MV_PRIO_IDLE (-1)
-#define MV_CPU_ANY (-1)
 #define MV_THREAD_STACK_SIZE (16 * 1024)
 #define MV_TIME_SLICE_NS (10 * 1000 * 1000ULL)
 
@@ -58,16 +57,9 @@ struct mv_sched_cpu {
 	u64 switches;
 };
 
-struct mv_thread *mv_thread_create(const char *name, void (*fn)(void *),
-				   void *arg, int prio, int cpu);
-__mv_noreturn void mv_thread_exit(void);
 struct mv_thread *mv_current(void);
-void mv_schedule(void);
-void mv_yield(void);
 /* Wake a blocked thread; false if it was not blocked. */
 bool mv_thread_wake(struct mv_thread *t);
-void mv_sleep_until(u64 deadline_ticks);
-void mv_sleep_ns(u64 ns);
 
 /* Timer events on this CPU; fn runs in interrupt context, unlocked. */
 void mv_timer_arm(struct mv_timer_event *ev, u64 deadline_ticks);
@@ -79,23 +71,6 @@ struct mv_waitq {
 };
 
 void mv_waitq_init(struct mv_waitq *wq);
-void mv_waitq_prepare(struct mv_waitq *wq);
-void mv_waitq_finish(struct mv_waitq *wq);
-unsigned int mv_waitq_wake(struct mv_waitq *wq, unsigned int max);
-#define mv_waitq_wake_one(wq) mv_waitq_wake(wq, 1)
-#define mv_waitq_wake_all(wq) mv_waitq_wake(wq, ~0U)
-
-/* Block until cond holds; cond is evaluated after every wake-up. */
-#define mv_wait_event(wq, cond) \
-	do { \
-		for (;;) { \
-			mv_waitq_prepare(wq); \
-			if (cond) \
-				break; \
-			mv_schedule(); \
-		} \
-		mv_waitq_finish(wq); \
-	} while (0)
 
 /* Boot: make the running boot flow this CPU's idle thread. */
 void mv_sched_init_cpu(void);
