@@ -3,8 +3,9 @@
 """The out-of-tree module flow: install the SDK to a temporary prefix,
 build the installed examples/hello in a temporary directory outside the
 source tree with nothing but find_package(ModvisorSDK), index and pack it
-into an initrd with the installed mvmod, boot, and see the module load and
-greet."""
+with the build's terminal and command modules into an initrd with the
+installed mvmod, boot, then in the terminal `module load hello` (its init
+message) and `module unload hello` (its exit message)."""
 
 import os
 import subprocess
@@ -37,20 +38,31 @@ def test(args):
                                "nucleus-arm64.exports")
         info = run([mvmod, "info", module])
         check("name:        hello" in info, "mvmod info: %s" % info)
+        built = os.path.join(args.build, "arm64", "modules")
+        others = [os.path.join(built, m + ".mvm")
+                  for m in ("terminal", "cmd-core", "cmd-module")]
         index = os.path.join(tmp, "modules.idx")
         run([mvmod, "index", "--exports", exports, "-o", index,
-             "--prefix", "modules/", module])
+             "--prefix", "modules/", module] + others)
         initrd = os.path.join(tmp, "initrd.cpio.gz")
         run([mvmod, "pack", "--gzip", "-o", initrd,
-             "modules/modules.idx=" + index, "modules/hello.mvm=" + module])
+             "modules/modules.idx=" + index, "modules/hello.mvm=" + module,
+             "config/board.dtbo=" + os.path.join(args.build, "arm64",
+                                                 "board.dtbo")]
+            + ["modules/%s=%s" % (os.path.basename(p), p) for p in others])
 
-        m = mvtest.Machine(args.image, ["-initrd", initrd, "-append",
-                                        "modvisor.modules=hello"])
+        m = mvtest.Machine(args.image, ["-initrd", initrd])
         try:
-            m.expect(r"hello: hello from a module", timeout=20,
+            m.expect(r"modvisor> ", timeout=20, what="the terminal prompt")
+            m.child.send("module load hello\r")
+            m.expect(r"hello: hello from a module",
                      what="the out-of-tree module's init message")
-            m.expect(r"module: hello loaded from the boot arguments")
-            m.expect(r"nucleus: ready")
+            m.expect(r"module: hello loaded from the terminal")
+            m.expect(r"modvisor> ")
+            m.child.send("module unload hello\r")
+            m.expect(r"hello: goodbye", what="its exit message")
+            m.expect(r"module: hello unloaded")
+            m.expect(r"modvisor> ")
         finally:
             m.close()
 
