@@ -61,11 +61,15 @@ static unsigned int split(char *line, char **field)
 int mv_modindex_parse(const char *text, size_t size)
 {
 	unsigned int lines = 1, line_no = 0;
+	bool header = false;
 	char *p, *end;
 
 	mv_free(index_text);
 	mv_free(idx_modules);
 	mv_free(idx_pairs);
+	index_text = NULL;
+	idx_modules = NULL;
+	idx_pairs = NULL;
 	nr_idx_modules = nr_idx_pairs = 0;
 	index_text = mv_malloc(size + 1);
 	if (!index_text)
@@ -87,20 +91,26 @@ int mv_modindex_parse(const char *text, size_t size)
 		if (!end)
 			end = index_text + size;
 		*end = '\0';
+		if (end > p && end[-1] == '\r')
+			end[-1] = '\0';	/* CRLF files too */
 		line_no++;
-		if (!*p || *p == '#')
-			continue;
 		n = split(p, f);
-		if (line_no == 1) {
+		/* The first line is the header, nothing else counts before. */
+		if (!header) {
 			if (n != 2 || strcmp(f[0], "modvisor-modules") ||
 			    strcmp(f[1], "1")) {
 				mv_log(MV_LOG_ERR, "module: " INDEX_PATH " is not "
 				       "a version 1 module index\n");
-				nr_idx_modules = 0;
+				nr_idx_modules = nr_idx_pairs = 0;
 				return -MV_EINVAL;
 			}
-		} else if (n == 4 && !strcmp(f[0], "module") &&
-			   !find_module(f[1])) {
+			header = true;
+			continue;
+		}
+		if (!*p || *p == '#')
+			continue;
+		if (n == 4 && !strcmp(f[0], "module") &&
+		    !find_module(f[1])) {
 			idx_modules[nr_idx_modules++] =
 				(struct idx_module){ f[1], f[2], f[3] };
 		} else if (n == 3 && find_module(f[1]) &&
@@ -116,6 +126,10 @@ int mv_modindex_parse(const char *text, size_t size)
 			mv_log(MV_LOG_ERR, "module: " INDEX_PATH " line %u is "
 			       "malformed; skipped\n", line_no);
 		}
+	}
+	if (!header) {
+		mv_log(MV_LOG_ERR, "module: " INDEX_PATH " is empty\n");
+		return -MV_EINVAL;
 	}
 	return 0;
 }
@@ -204,6 +218,9 @@ static int request(const char *what, const char *reason, unsigned int depth)
 			return err;
 		}
 	}
+	/* A cycle through soft dependencies may have loaded it meanwhile. */
+	if (mv_module_find(name))
+		return 0;
 	return load_file(m->path, reason);
 }
 

@@ -1,0 +1,180 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Autoload of guest device emulators: a test overlay (the board overlay
+plus a guest with three devices) and a test module declaring
+MV_EMULATOR("modvisor,test-emu"), built at test time with the SDK's flags
+and packed with the build's modules. The emulator's node loads its module
+by alias emu:<compatible>; a compatible nothing serves and a virtio
+backend nothing provides are each logged exactly once; the terminal still
+prompts, module list shows the module and the guest node is in the boot
+device tree."""
+
+import os
+import re
+import subprocess
+import tempfile
+
+import mvtest
+from mvtest import check
+
+PROMPT = r"modvisor> "
+
+GUEST_FRAGMENT = """
+&{/} {
+	guests {
+		g0 {
+			compatible = "modvisor,guest";
+			devices {
+				uart@9000000 {
+					compatible = "modvisor,test-emu";
+				};
+				blk@a000000 {
+					compatible = "modvisor,test-missing";
+				};
+				net@a001000 {
+					compatible = "virtio,mmio";
+					virtio-device = "testnet";
+				};
+			};
+		};
+	};
+};
+"""
+
+MODULE_SOURCE = """
+#include <modvisor/module.h>
+#include <modvisor/nucleus.h>
+#include <modvisor/device.h>
+
+/* The SDK leaves the emulator ops incomplete until guest support. */
+struct mv_emu_ops { int unused; };
+static const struct mv_emu_ops test_emu_ops = { 0 };
+
+static int test_emu_init(void)
+{
+	mv_log(MV_LOG_INFO, "test-emu: emulator module up\\n");
+	return 0;
+}
+
+MV_MODULE(test-emu, test_emu_init, NULL);
+MV_MODULE_LICENSE("GPL-2.0");
+MV_MODULE_DESCRIPTION("system test: an emulator autoloaded by compatible");
+MV_EMULATOR("modvisor,test-emu", test_emu_ops);
+"""
+
+
+def run(cmd):
+    res = subprocess.run(cmd, capture_output=True, text=True)
+    if res.returncode:
+        raise mvtest.Failure("%s failed:\n%s%s" % (" ".join(cmd), res.stdout,
+                                                  res.stderr))
+    return res.stdout
+
+
+def module_cflags():
+    """MODVISOR_MODULE_CFLAGS_arm64 from the SDK, so the test cannot drift."""
+    path = os.path.join(mvtest.TOP, "module-sdk", "cmake",
+                        "ModvisorFlags.cmake")
+    text = open(path).read()
+    sets = dict(re.findall(r"set\((\w+)\s+([^)]*)\)", text))
+    flags = []
+    for word in sets["MODVISOR_MODULE_CFLAGS_arm64"].split():
+        ref = re.fullmatch(r"\$\{(\w+)\}", word)
+        flags += sets[ref.group(1)].split() if ref else [word]
+    return flags
+
+
+def build_overlay(tmp):
+    board = open(os.path.join(mvtest.TOP, "configs", "qemu-virt-arm64",
+                              "board.dts")).read()
+    dts = os.path.join(tmp, "test-board.dts")
+    with open(dts, "w") as f:
+        f.write(board + GUEST_FRAGMENT)
+    dtbo = os.path.join(tmp, "board.dtbo")
+    run(["dtc", "-@", "-I", "dts", "-O", "dtb", "-o", dtbo, dts])
+    return dtbo
+
+
+def build_module(tmp):
+    cc = "aarch64-linux-gnu-gcc"
+    inc = os.path.join(mvtest.TOP, "module-sdk", "include")
+    src = os.path.join(tmp, "test_emu.c")
+    with open(src, "w") as f:
+        f.write(MODULE_SOURCE)
+    obj = os.path.join(tmp, "test_emu.o")
+    run([cc] + module_cflags() +
+        ["-nostdinc", "-isystem", run([cc, "-print-file-name=include"])
+         .strip(), "-I", os.path.join(inc, "libc"), "-I", inc,
+         "-c", src, "-o", obj])
+    mvm = os.path.join(tmp, "test-emu.mvm")
+    run([cc, "-nostdlib", "-r", "-o", mvm, obj])
+    return mvm
+
+
+def test(args):
+    with tempfile.TemporaryDirectory() as tmp:
+        dtbo = build_overlay(tmp)
+        arm64 = os.path.join(args.build, "arm64")
+        modules = os.path.join(arm64, "modules")
+        mvms = {name: os.path.join(modules, name)
+                for name in sorted(os.listdir(modules))
+                if name.endswith(".mvm")}
+        mvms["test-emu.mvm"] = build_module(tmp)
+        index = os.path.join(tmp, "modules.idx")
+        run([args.mvmod, "index", "--exports",
+             os.path.join(arm64, "nucleus.exports"), "-o", index,
+             "--prefix", "modules/"] + list(mvms.values()))
+        initrd = os.path.join(tmp, "initrd.cpio.gz")
+        run([args.mvmod, "pack", "--gzip", "-o", initrd,
+             "modules/modules.idx=" + index, "config/board.dtbo=" + dtbo] +
+            ["modules/%s=%s" % item for item in mvms.items()])
+
+        m = mvtest.Machine(args.image, ["-initrd", initrd])
+        try:
+            m.expect(r"module: test-emu loaded for "
+                     r"/guests/g0/devices/uart@9000000", timeout=20,
+                     what="the emulator module autoloaded for its node")
+            m.expect(r"nucleus: ready", what="nucleus: ready")
+            m.expect(PROMPT, what="the first prompt")
+            boot = m.console()
+
+            check("test-emu: emulator module up" in boot,
+                  "the emulator module's init did not run")
+            check(boot.count("module: test-emu loaded") == 1,
+                  "test-emu loaded more than once")
+            for line in ("devtree: no emulator for modvisor,test-missing "
+                         "(/guests/g0/devices/blk@a000000)",
+                         "devtree: no emulator for virtio,mmio "
+                         "(/guests/g0/devices/net@a001000)",
+                         "devtree: no backend for virtio:testnet "
+                         "(/guests/g0/devices/net@a001000)"):
+                n = boot.count(line)
+                check(n == 1, "expected %r once, seen %d times" % (line, n))
+            check("no emulator for modvisor,test-emu" not in boot,
+                  "modvisor,test-emu logged as unserved")
+            unserved = re.findall(r"devtree: no emulator for (\S+) ", boot)
+            check(len(unserved) == len(set(unserved)),
+                  "unserved emulators not logged once each: %s" % unserved)
+            check(not mvtest.ERROR_LINE.search(boot),
+                  "error during boot: %s" % mvtest.ERROR_LINE.search(boot))
+
+            m.child.send("module list\r")
+            m.expect(PROMPT, what="the prompt after module list")
+            out = m.child.before
+            check(re.search(r"^test-emu\s+\d+ K", out, re.M),
+                  "module list lacks test-emu:\n%s" % out)
+
+            m.child.send("devtree print /guests\r")
+            m.expect(PROMPT, what="the prompt after devtree print")
+            out = m.child.before
+            for want in (r"g0\s*\{", r"modvisor,guest", r"uart@9000000",
+                         r"modvisor,test-missing", r"testnet"):
+                check(re.search(want, out),
+                      "devtree print /guests lacks %r:\n%s" % (want, out))
+        finally:
+            m.close()
+
+
+if __name__ == "__main__":
+    mvtest.main(test, {"--build": {"required": True},
+                       "--mvmod": {"required": True}})
