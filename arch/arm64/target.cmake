@@ -116,6 +116,10 @@ add_custom_target(board-dtbo DEPENDS ${MV_BOARD_DTBO})
 # Packed on every build (milliseconds): file dependencies on outputs of
 # other directories' custom commands do not carry across in CMake.
 get_property(MV_MODULE_TARGETS GLOBAL PROPERTY MODVISOR_MODULE_TARGETS)
+# Modules are verified against nucleus.exports, which the link writes.
+foreach(t IN LISTS MV_MODULE_TARGETS)
+	add_dependencies(${t} nucleus.elf)
+endforeach()
 add_custom_target(initrd ALL
 	COMMAND ${MVMOD} index --exports ${MODVISOR_NUCLEUS_EXPORTS}
 		-o ${CMAKE_BINARY_DIR}/modules.idx --prefix modules/
