@@ -8,6 +8,7 @@
 #include <mv/heap.h>
 #include <mv/log.h>
 #include <mv/console.h>
+#include <mv/devtree.h>
 #include <mv/modload.h>
 #include <mv/mmu.h>
 #include <mv/module.h>
@@ -87,6 +88,7 @@ MV_EXPORT(mv_host_stats);
 MV_EXPORT(mv_host_power);
 MV_EXPORT(mv_cpu_stats);
 MV_EXPORT(mv_bootargs);
+MV_EXPORT(mv_bootarg_has);
 MV_EXPORT(mv_counter);
 MV_EXPORT(mv_arch_return_instruction);
 MV_EXPORT(mv_devtree_print);

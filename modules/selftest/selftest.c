@@ -251,21 +251,6 @@ static void wx_exec_data(void)
 	mv_log(MV_LOG_ERR, "selftest: wx: data executed: FAIL\n");
 }
 
-static bool bootarg_has(const char *args, const char *word)
-{
-	size_t n = strlen(word);
-
-	for (const char *p = args; *p;) {
-		while (*p == ' ')
-			p++;
-		if (!strncmp(p, word, n) && (p[n] == ' ' || p[n] == '\0'))
-			return true;
-		while (*p && *p != ' ')
-			p++;
-	}
-	return false;
-}
-
 struct mv_module;
 struct mv_module *mv_module_find(const char *name);
 void mv_module_get(struct mv_module *m);
@@ -283,11 +268,11 @@ static void selftest_thread(void *arg)
 	mv_module_get(self);
 	/* After the boot messages, so the output reads in order. */
 	mv_wait_boot_done();
-	if (bootarg_has(args, "modvisor.selftest=sched"))
+	if (mv_bootarg_has(args, "modvisor.selftest=sched"))
 		sched_selftest(NULL);
-	if (bootarg_has(args, "modvisor.selftest=wx-write"))
+	if (mv_bootarg_has(args, "modvisor.selftest=wx-write"))
 		wx_write_text();
-	if (bootarg_has(args, "modvisor.selftest=wx-exec"))
+	if (mv_bootarg_has(args, "modvisor.selftest=wx-exec"))
 		wx_exec_data();
 	mv_module_put(self);
 }

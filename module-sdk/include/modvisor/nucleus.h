@@ -45,8 +45,10 @@ struct mv_cpu_stats {
 	uint64_t irqs, timer_irqs, ipis_sent, ipis_received;
 };
 int mv_cpu_stats(unsigned int cpu, struct mv_cpu_stats *st);
-/* The boot arguments (/chosen/bootargs), "" if none. */
+/* The boot arguments (/chosen/bootargs), "" if none, and whether they
+ * hold a word ("modvisor.selftest=sched"). */
 const char *mv_bootargs(void);
+_Bool mv_bootarg_has(const char *bootargs, const char *word);
 /* The free-running system counter, and its ticks <-> nanoseconds. */
 uint64_t mv_counter(void);
 uint64_t mv_ns_to_ticks(uint64_t ns);
