@@ -101,7 +101,7 @@ u64 mv_nucleus_symbol(const char *name)
 {
 	for (const struct mv_export *e = __mv_exports_start;
 	     e < __mv_exports_end; e++)
-		if (!strcmp(e->name, name))
-			return (uintptr_t)e->addr;
+		if (!strcmp((const char *)&e->name + e->name, name))
+			return (uintptr_t)&e->addr + e->addr;
 	return 0;
 }

@@ -13,6 +13,7 @@
 #define MODVISOR_MODULE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Bumped whenever the nucleus's exported ABI changes incompatibly. */
 #define MV_ABI_MAGIC 0x4d560001
@@ -40,16 +41,25 @@ struct mv_module_desc {
 #ifdef MV_NUCLEUS
 /*
  * In the nucleus, MV_EXPORT puts a {name, address} pair into .mv_exports,
- * which the loader searches; the build lists the names for mvmod.
+ * which the loader searches; the build lists the names for mvmod. Both
+ * are stored as 32-bit offsets from the entry itself, resolved when the
+ * nucleus is linked, so the table needs no run-time relocation.
  */
 struct mv_export {
-	const char *name;
-	const void *addr;
+	int32_t name;		/* offset of the name from this field */
+	int32_t addr;		/* offset of the symbol from this field */
 };
 
 #define MV_EXPORT(sym) \
-	static const struct mv_export __mv_export_##sym \
-		__attribute__((section(".mv_exports"), used)) = { #sym, &sym }
+	__asm__(".pushsection .mv_exports, \"a\"\n" \
+		".balign 4\n" \
+		"__mv_export_" #sym ":\n" \
+		".word __mv_export_name_" #sym " - .\n" \
+		".word " #sym " - .\n" \
+		".popsection\n" \
+		".pushsection .rodata.mv_export_names, \"a\"\n" \
+		"__mv_export_name_" #sym ": .asciz \"" #sym "\"\n" \
+		".popsection\n")
 #else
 /* In a module, MV_EXPORT names sym in .mv_exports. */
 #define MV_EXPORT(sym) \
