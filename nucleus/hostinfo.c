@@ -65,6 +65,48 @@ void mv_host_power(bool reset)
 	mv_arch_system_off(reset);
 }
 
+struct ls_ctx {
+	unsigned int files, dirs;
+	u64 bytes;
+};
+
+static int print_dirent(void *arg, const struct mv_initrd_dirent *d)
+{
+	struct ls_ctx *ctx = arg;
+
+	if (d->st.is_dir) {
+		ctx->dirs++;
+		mv_printf("%10s  %.*s/\n", "-", (int)d->name_len, d->name);
+	} else {
+		ctx->files++;
+		ctx->bytes += d->st.size;
+		mv_printf("%10lu  %.*s\n", (unsigned long)d->st.size,
+			  (int)d->name_len, d->name);
+	}
+	return 0;
+}
+
+int mv_initrd_print(const char *dir)
+{
+	struct ls_ctx ctx = { 0 };
+	int err;
+
+	if (!mv_boot_initrd) {
+		mv_printf("initrd: none was passed\n");
+		return -MV_ENOENT;
+	}
+	err = mv_initrd_list(mv_boot_initrd, dir && *dir ? dir : "",
+			     print_dirent, &ctx);
+	if (err == -MV_ENOENT || err == -MV_EINVAL) {
+		mv_printf("initrd: %s is not a directory in the initrd\n", dir);
+		return err;
+	}
+	mv_printf("%u file%s (%lu bytes), %u director%s\n", ctx.files,
+		  ctx.files == 1 ? "" : "s", (unsigned long)ctx.bytes,
+		  ctx.dirs, ctx.dirs == 1 ? "y" : "ies");
+	return err;
+}
+
 static bool printable_strings(const char *p, int len)
 {
 	if (len <= 0 || p[len - 1])

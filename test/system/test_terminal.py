@@ -151,6 +151,11 @@ def test(args):
             t.run("module unload terminal",
                   r"module: terminal is in use \(1 user\); not unloaded")
             t.run("bogus", r"unknown command 'bogus'")
+            t.run("initrd ls", r"-  config/[\s\S]*-  modules/[\s\S]*"
+                  r"0 files \(0 bytes\), 2 directories")
+            t.run("initrd ls modules", r"\d+  hello\.mvm[\s\S]*"
+                  r"\d+  modules\.idx")
+            t.run("initrd ls nowhere", r"initrd: nowhere is not a directory")
 
             # Line editing and history.
             t.run("vesion\x01" + RIGHT + RIGHT + "r", r"Modvisor \S+ \(arm64")

@@ -58,6 +58,8 @@ uint32_t mv_arch_return_instruction(void);
 
 /* Power the host off (reset: restart it); returns only on failure. */
 void mv_host_power(_Bool reset);
+/* List a directory of the boot initrd ("" or NULL: the top). */
+int mv_initrd_print(const char *dir);
 /* Print the boot device tree (from path, default "/") in DTS syntax. */
 int mv_devtree_print(const char *path);
 /* Block until the boot, module autoload included, is over. */

@@ -123,10 +123,27 @@ static void devtree_complete(int argc, char **argv, mv_complete_add add,
 		add(ctx, "print");
 }
 
+static int initrd_cmd(int argc, char **argv)
+{
+	if (argc < 2 || argc > 3 || strcmp(argv[1], "ls")) {
+		mv_printf("usage: initrd ls [directory]\n");
+		return -22;
+	}
+	return mv_initrd_print(argc == 3 ? argv[2] : "");
+}
+
+static void initrd_complete(int argc, char **argv, mv_complete_add add,
+			    void *ctx)
+{
+	(void)argv;
+	if (argc == 2)
+		add(ctx, "ls");
+}
+
 MV_MODULE(cmd-core, NULL, NULL);
 MV_MODULE_VERSION("1.0");
 MV_MODULE_LICENSE("GPL-2.0");
-MV_MODULE_DESCRIPTION("Core commands: help, version, host, devtree");
+MV_MODULE_DESCRIPTION("Core commands: help, version, host, devtree, initrd");
 MV_COMMAND_FULL(help, help_cmd, "list commands, or show one's usage",
 		"help [command]", help_complete);
 MV_COMMAND(version, version_cmd, "show the Modvisor version", "version");
@@ -134,3 +151,5 @@ MV_COMMAND_FULL(host, host_cmd, "show the host; power it off or reboot",
 		"host info | poweroff | reboot", host_complete);
 MV_COMMAND_FULL(devtree, devtree_cmd, "print the boot device tree",
 		"devtree print [path]", devtree_complete);
+MV_COMMAND_FULL(initrd, initrd_cmd, "list the files of the boot initrd",
+		"initrd ls [directory]", initrd_complete);
