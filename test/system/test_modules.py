@@ -4,9 +4,10 @@
 is opened, a module named in the boot arguments is loaded from it, its
 init runs and the load is logged with its reason; a module that is not
 there, and a corrupt initrd, get one clear message each and the boot
-still reaches 'nucleus: ready'."""
+still reaches 'nucleus: ready'; so does a broken board overlay."""
 
 import os
+import subprocess
 import tempfile
 
 import mvtest
@@ -49,6 +50,35 @@ def test(args):
         finally:
             m.close()
 
+        # A broken board overlay: one message, the DTB as QEMU passed it,
+        # modules named in the boot arguments still load.
+        arm64 = os.path.dirname(args.initrd)
+        overlay = os.path.join(tmp, "board.dtbo")
+        with open(os.path.join(arm64, "board.dtbo"), "rb") as f:
+            dtbo = bytearray(f.read())
+        dtbo[0:4] = b"\xde\xad\xbe\xef"
+        with open(overlay, "wb") as f:
+            f.write(dtbo)
+        initrd = os.path.join(tmp, "bad-overlay.cpio.gz")
+        subprocess.run([args.mvmod, "pack", "--gzip", "-o", initrd,
+                        "config/board.dtbo=" + overlay,
+                        "modules/modules.idx=" +
+                        os.path.join(arm64, "modules.idx"),
+                        "modules/hello.mvm=" +
+                        os.path.join(arm64, "modules", "hello.mvm")],
+                       check=True)
+        m = boot(args.image, initrd, "modvisor.modules=hello")
+        try:
+            m.expect(r"error: devtree: config/board.dtbo is not a valid DTB "
+                     r"overlay; using the DTB as passed", timeout=20)
+            m.expect(r"hello: hello from a module")
+            m.expect(r"nucleus: ready")
+            check("terminal loaded" not in m.console(),
+                  "modules of the broken overlay were loaded")
+        finally:
+            m.close()
+
 
 if __name__ == "__main__":
-    mvtest.main(test, {"--initrd": {"required": True}})
+    mvtest.main(test, {"--initrd": {"required": True},
+                       "--mvmod": {"required": True}})
