@@ -11,6 +11,7 @@
 #include <mv/heap.h>
 #include <mv/initrd.h>
 #include <mv/log.h>
+#include "fuzz_log.h"
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,20 +23,6 @@
 #define MAX_DEPTH 64
 
 static long live_allocs;
-static unsigned int nr_errors;
-static bool verbose;
-
-static void fail(const char *what)
-{
-	fprintf(stderr, "fuzz_initrd: %s\n", what);
-	abort();
-}
-
-#define ENSURE(cond)							\
-	do {								\
-		if (!(cond))						\
-			fail(#cond);					\
-	} while (0)
 
 /* Host stand-ins for what initrd.c needs from the nucleus. */
 void *mv_malloc(size_t size)
@@ -58,23 +45,6 @@ void mv_free(void *p)
 	free(p);
 }
 
-/* Formatted by the nucleus's own printf, which then sees fuzzed names. */
-void mv_log(enum mv_log_level level, const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	mv_vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (level == MV_LOG_ERR) {
-		nr_errors++;
-		ENSURE(!strncmp(buf, "initrd: ", 8));
-	}
-	if (verbose)
-		fputs(buf, stderr);
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -82,7 +52,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	verbose = getenv("FUZZ_INITRD_VERBOSE") != NULL;
+	fuzz_log_init("initrd: ", "FUZZ_INITRD_VERBOSE");
 	return 0;
 }
 
@@ -189,19 +159,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t i, n;
 	int ret;
 
-	nr_errors = 0;
+	fuzz_nr_errors = 0;
 	live_allocs = 0;
 	memset(&rd, 0xa5, sizeof(rd));
 	ret = mv_initrd_open(&rd, data, size);
 	if (ret) {
 		ENSURE(ret == -MV_EINVAL || ret == -MV_ENOMEM);
-		ENSURE(nr_errors == 1);
+		ENSURE(fuzz_nr_errors == 1);
 		ENSURE(live_allocs == 0);
 		ENSURE(!rd.archive && !rd.entries && !rd.inflated &&
 		       !rd.nr_entries && !rd.size);
 		return 0;
 	}
-	ENSURE(nr_errors == 0);
+	ENSURE(fuzz_nr_errors == 0);
 
 	memset(&w, 0, sizeof(w));
 	w.rd = &rd;
@@ -218,7 +188,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ENSURE(ret == 0 || ret == -MV_ENOENT);
 	}
 
-	ENSURE(nr_errors == 0);
+	ENSURE(fuzz_nr_errors == 0);
 	mv_initrd_close(&rd);
 	ENSURE(live_allocs == 0);
 	return 0;

@@ -46,6 +46,7 @@
 #include <mv/errno.h>
 #include <mv/heap.h>
 #include <mv/log.h>
+#include "fuzz_log.h"
 #include <mv/module.h>
 #include <modvisor/command.h>
 #include <modvisor/device.h>
@@ -67,8 +68,6 @@ static const int init_results[8] = {
 	0, 0, 0, 0, -MV_EINVAL, -MV_ENOMEM, 1, -MV_EIO,
 };
 
-static unsigned int nr_errors;
-static char last_error[512];
 static bool verbose, raw_commands;
 static size_t image_offset;
 static unsigned int init_calls, exit_calls;
@@ -76,48 +75,6 @@ static int init_result;
 
 static struct mv_module *loaded[MAX_IMAGES];
 static unsigned int nr_loaded;
-
-static void fail(const char *what, int line)
-{
-	fprintf(stderr, "fuzz_module: line %d: %s\n  last error: %s", line,
-		what, last_error[0] ? last_error : "(none)\n");
-	abort();
-}
-
-#define ENSURE(cond)							\
-	do {								\
-		if (!(cond))						\
-			fail(#cond, __LINE__);				\
-	} while (0)
-
-/* Formatted by the nucleus's own printf, which then sees fuzzed names. */
-void mv_log(enum mv_log_level level, const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	mv_vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (level == MV_LOG_ERR) {
-		nr_errors++;
-		memcpy(last_error, buf, sizeof(buf));
-		ENSURE(!strncmp(buf, "module: ", 8));
-	}
-	if (verbose)
-		fputs(buf, stderr);
-}
-
-void mv_panic(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("PANIC: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	abort();
-}
 
 /* -------------------------------------------------------------------- */
 /* What module_loader.c calls instead. */
@@ -426,7 +383,7 @@ static void check_refused(int ret, struct mv_module *m, struct state before,
 {
 	ENSURE(ret < 0);
 	ENSURE(m == (struct mv_module *)&loaded);
-	ENSURE(nr_errors == errs + 1);
+	ENSURE(fuzz_nr_errors == errs + 1);
 	ENSURE(state_same(state_now(), before));
 	if (init_calls && init_result) {
 		ENSURE(exit_calls == 0);
@@ -437,7 +394,7 @@ static void check_refused(int ret, struct mv_module *m, struct state before,
 static void load_one(const u8 *data, size_t size, const u8 ctl[2])
 {
 	struct state before = state_now();
-	unsigned int errs = nr_errors;
+	unsigned int errs = fuzz_nr_errors;
 	struct mv_module *m = (struct mv_module *)&loaded;
 	/* Exactly the image: ASan sees a read past its end. */
 	u8 *buf = malloc(image_offset + size), *image;
@@ -455,7 +412,7 @@ static void load_one(const u8 *data, size_t size, const u8 ctl[2])
 		return;
 	}
 	ENSURE(m && m != (struct mv_module *)&loaded);
-	ENSURE(nr_errors == errs);
+	ENSURE(fuzz_nr_errors == errs);
 	ENSURE(init_calls == (m->desc.init != NULL));
 	ENSURE(!init_calls || !init_result);
 	ENSURE(exit_calls == 0);
@@ -466,7 +423,7 @@ static void load_one(const u8 *data, size_t size, const u8 ctl[2])
 		struct state again = state_now();
 		struct mv_module *m2 = (struct mv_module *)&loaded;
 
-		errs = nr_errors;
+		errs = fuzz_nr_errors;
 		ret = load(image, size, &m2);
 		ENSURE(ret == -MV_EEXIST && init_calls == 0);
 		check_refused(ret, m2, again, errs);
@@ -486,16 +443,16 @@ static void unload_all(void)
 		if (!loaded[i]->refcount)
 			continue;
 		before = state_now();
-		errs = nr_errors;
+		errs = fuzz_nr_errors;
 		exit_calls = 0;
 		ENSURE(mv_module_unload(loaded[i]->name) == -MV_EBUSY);
-		ENSURE(nr_errors == errs + 1 && exit_calls == 0);
+		ENSURE(fuzz_nr_errors == errs + 1 && exit_calls == 0);
 		ENSURE(state_same(state_now(), before));
 		ENSURE(mv_module_find(loaded[i]->name) == loaded[i]);
 	}
-	errs = nr_errors;
+	errs = fuzz_nr_errors;
 	ENSURE(mv_module_unload(NOT_LOADED) == -MV_ENOENT);
-	ENSURE(nr_errors == errs + 1);
+	ENSURE(fuzz_nr_errors == errs + 1);
 
 	/* Users first: the reverse of load order. */
 	while (nr_loaded) {
@@ -505,10 +462,10 @@ static void unload_all(void)
 
 		memcpy(name, m->name, sizeof(name));
 		before = state_now();
-		errs = nr_errors;
+		errs = fuzz_nr_errors;
 		exit_calls = 0;
 		ENSURE(mv_module_unload(name) == 0);
-		ENSURE(nr_errors == errs);
+		ENSURE(fuzz_nr_errors == errs);
 		ENSURE(exit_calls == (unsigned int)has_exit);
 		ENSURE(!mv_module_find(name));
 		ENSURE(state_now().modules == before.modules - 1);
@@ -525,6 +482,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	verbose = getenv("FUZZ_MODULE_VERBOSE") != NULL;
+	fuzz_log_init("module: ", "FUZZ_MODULE_VERBOSE");
 	raw_commands = getenv("FUZZ_MODULE_RAW_COMMANDS") != NULL;
 	if (getenv("FUZZ_MODULE_IMAGE_OFFSET"))
 		image_offset = strtoul(getenv("FUZZ_MODULE_IMAGE_OFFSET"),
@@ -537,7 +495,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const u8 *p = data, *end = data + size;
 	u8 ctl[2] = { 0, 0 };
 
-	last_error[0] = '\0';
+	fuzz_last_error[0] = '\0';
 	ENSURE(state_empty(state_now()) && nr_loaded == 0);
 	for (unsigned int k = 0; k < MAX_IMAGES; k++) {
 		const u8 *sep = k + 1 < MAX_IMAGES ?
