@@ -11,48 +11,12 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "counted_heap.h"
 #include "mv_test.h"
-
-/*
- * mv_malloc on the C library, so that ASan sees every byte, with the
- * nucleus heap's largest block and a switch to make the n-th call fail.
- */
-#define HEAP_MAX (MV_MIB(4) - 16)
-
-static long live_allocs;
-static long fail_countdown = -1;
-static unsigned long nr_allocs;
-
-void *mv_malloc(size_t size)
-{
-	void *p;
-
-	nr_allocs++;
-	if (size > HEAP_MAX)
-		return NULL;
-	if (fail_countdown == 0)
-		return NULL;
-	if (fail_countdown > 0)
-		fail_countdown--;
-	p = malloc(size ? size : 1);
-	if (p)
-		live_allocs++;
-	return p;
-}
-
-void mv_free(void *p)
-{
-	if (!p)
-		return;
-	live_allocs--;
-	free(p);
-}
 
 static void setup(void)
 {
-	fail_countdown = -1;
-	live_allocs = 0;
-	nr_allocs = 0;
+	mv_test_heap_reset();
 }
 
 /* A growing byte buffer. */
@@ -190,11 +154,11 @@ static bool open_fails(const void *data, size_t size, int ret,
 	msg = mv_host_log_last_error();
 	if (r == ret && mv_host_log_count(MV_LOG_ERR) == e + 1 &&
 	    !strncmp(msg, "initrd: ", 8) && strstr(msg, what) &&
-	    !live_allocs && !rd.entries && !rd.inflated && !rd.nr_entries)
+	    !mv_test_live_allocs && !rd.entries && !rd.inflated && !rd.nr_entries)
 		return true;
 	fprintf(stderr, "  open -> %d (want %d), %u errors, %ld live "
 		"allocations, last error: %s  want: '%s'\n", r, ret,
-		mv_host_log_count(MV_LOG_ERR) - e, live_allocs, msg, what);
+		mv_host_log_count(MV_LOG_ERR) - e, mv_test_live_allocs, msg, what);
 	if (!r)
 		mv_initrd_close(&rd);
 	return false;
@@ -382,7 +346,7 @@ static void test_basic(void)
 						    &size) < b.p + b.len);
 
 	mv_initrd_close(&rd);
-	CHECK_EQ(live_allocs, 0);
+	CHECK_EQ(mv_test_live_allocs, 0);
 	mv_initrd_close(&rd);	/* harmless twice */
 	buf_free(&b);
 	CHECK_NO_ERRORS();
@@ -424,7 +388,7 @@ static void test_list(void)
 
 	mv_initrd_close(&rd);
 	buf_free(&b);
-	CHECK_EQ(live_allocs, 0);
+	CHECK_EQ(mv_test_live_allocs, 0);
 	CHECK_NO_ERRORS();
 }
 
@@ -512,7 +476,7 @@ static void test_hard_links(void)
 	check_file(&rd, "other2", "x");
 	check_file(&rd, "lonely", "");
 	mv_initrd_close(&rd);
-	CHECK_EQ(live_allocs, 0);
+	CHECK_EQ(mv_test_live_allocs, 0);
 	buf_free(&b);
 	CHECK_NO_ERRORS();
 }
@@ -527,7 +491,7 @@ static void test_empty_archives(void)
 	put_zeros(&b, 512 - b.len);	/* cpio's block padding */
 	CHECK_EQ(mv_initrd_open(&rd, b.p, b.len), 0);
 	CHECK_EQ(rd.nr_entries, 0);
-	CHECK_EQ(live_allocs, 0);
+	CHECK_EQ(mv_test_live_allocs, 0);
 	CHECK_EQ(mv_initrd_stat(&rd, "", &st), 0);
 	CHECK(st.is_dir);
 	CHECK_EQ(mv_initrd_stat(&rd, "x", &st), -MV_ENOENT);
@@ -765,7 +729,7 @@ static void test_gzip(void)
 	check_file(&rd, "modules/empty.mvm", "");
 	CHECK_LIST(&rd, "", "config/ guests/ modules/");
 	mv_initrd_close(&rd);
-	CHECK_EQ(live_allocs, 0);
+	CHECK_EQ(mv_test_live_allocs, 0);
 
 	/* Several members back to back, then zero padding. */
 	half = raw.len / 3;
@@ -778,7 +742,7 @@ static void test_gzip(void)
 	check_file(&rd, "guests/linux/Image",
 		   "0123456789abcdefghijklmnopqrstuvwxyz");
 	mv_initrd_close(&rd);
-	CHECK_EQ(live_allocs, 0);
+	CHECK_EQ(mv_test_live_allocs, 0);
 	CHECK_NO_ERRORS();
 
 	/* Garbage after the stream. */
@@ -863,7 +827,7 @@ static void test_gzip_near_limit(void)
 
 	newc_add_ino(&raw, 1, 1, REG(0644), "big", NULL, 0);
 	newc_trailer(&raw);
-	size = HEAP_MAX - raw.len;
+	size = MV_TEST_HEAP_MAX - raw.len;
 	size &= ~(size_t)3;
 	data = malloc(size);
 	CHECK(data);
@@ -872,22 +836,22 @@ static void test_gzip_near_limit(void)
 	newc_add_ino(&raw, 1, 1, REG(0644), "big", data, size);
 	newc_trailer(&raw);
 	free(data);
-	CHECK_LE(raw.len, HEAP_MAX);
+	CHECK_LE(raw.len, MV_TEST_HEAP_MAX);
 	gzip_mem(&gz, raw.p, raw.len);
-	nr_allocs = 0;
+	mv_test_nr_allocs = 0;
 	CHECK_EQ(mv_initrd_open(&rd, gz.p, gz.len), 0);
 	p = mv_initrd_data(&rd, "big", &got);
 	CHECK_EQ(got, size);
 	CHECK(p[0] == 'z' && p[size - 1] == 'z');
 	mv_initrd_close(&rd);
-	CHECK_EQ(live_allocs, 0);
+	CHECK_EQ(mv_test_live_allocs, 0);
 
 	/* Without the length hint it grows to as much as the heap gives. */
 	put_zeros(&gz, 8);
 	CHECK_EQ(mv_initrd_open(&rd, gz.p, gz.len), 0);
 	CHECK_EQ(rd.size, raw.len);
 	mv_initrd_close(&rd);
-	CHECK_EQ(live_allocs, 0);
+	CHECK_EQ(mv_test_live_allocs, 0);
 	buf_free(&raw);
 	buf_free(&gz);
 	CHECK_NO_ERRORS();
@@ -909,7 +873,7 @@ static void test_alloc_failures(void)
 
 	for (k = 0;; k++) {
 		setup();
-		fail_countdown = k;
+		mv_test_fail_countdown = k;
 		mv_host_log_reset();
 		mv_host_log_quiet(true);
 		ret = mv_initrd_open(&rd, gz.p, gz.len);
@@ -919,14 +883,14 @@ static void test_alloc_failures(void)
 		CHECK_EQ(ret, -MV_ENOMEM);
 		CHECK_EQ(mv_host_log_count(MV_LOG_ERR), 1);
 		CHECK(!strncmp(mv_host_log_last_error(), "initrd: ", 8));
-		CHECK_EQ(live_allocs, 0);
+		CHECK_EQ(mv_test_live_allocs, 0);
 		CHECK(k < 100);
 	}
 	/* Output, zlib state, index, link table (zlib may skip its window). */
 	CHECK_GE(k, 4);
 	check_file(&rd, "l1", "linked");
 	mv_initrd_close(&rd);
-	CHECK_EQ(live_allocs, 0);
+	CHECK_EQ(mv_test_live_allocs, 0);
 	buf_free(&raw);
 	buf_free(&gz);
 }
@@ -971,7 +935,7 @@ static void test_many_entries(void)
 	CHECK_LIST(&rd, "", "d0/ d1/ d2/ d3/ d4/ d5/ d6/");
 	mv_initrd_close(&rd);
 	buf_free(&b);
-	CHECK_EQ(live_allocs, 0);
+	CHECK_EQ(mv_test_live_allocs, 0);
 	CHECK_NO_ERRORS();
 }
 
@@ -1056,7 +1020,7 @@ static void test_mutations(void)
 		if (ret) {
 			CHECK(ret == -MV_EINVAL || ret == -MV_ENOMEM);
 			CHECK_EQ(mv_host_log_count(MV_LOG_ERR), 1);
-			CHECK_EQ(live_allocs, 0);
+			CHECK_EQ(mv_test_live_allocs, 0);
 			continue;
 		}
 		ok++;
@@ -1067,7 +1031,7 @@ static void test_mutations(void)
 		CHECK_EQ(mv_initrd_list(&rd, NULL, count_cb, &n), 0);
 		CHECK_EQ(n, rd.nr_entries);
 		mv_initrd_close(&rd);
-		CHECK_EQ(live_allocs, 0);
+		CHECK_EQ(mv_test_live_allocs, 0);
 	}
 	fprintf(stderr, "  %u of %u damaged archives still opened\n", ok,
 		round);
@@ -1189,7 +1153,7 @@ static void open_and_check(const struct buf *b, const char *what)
 	CHECK_EQ(ret, 0);
 	check_against_tree(&rd);
 	mv_initrd_close(&rd);
-	CHECK_EQ(live_allocs, 0);
+	CHECK_EQ(mv_test_live_allocs, 0);
 }
 
 static void test_system_cpio(void)

@@ -15,45 +15,8 @@
 
 #include <unistd.h>
 
+#include "counted_heap.h"
 #include "mv_test.h"
-
-/* mv_malloc on the C library, counted, with a switch to fail the n-th. */
-static long live_allocs;
-static long fail_countdown = -1;
-
-void *mv_malloc(size_t size)
-{
-	void *p;
-
-	if (fail_countdown == 0)
-		return NULL;
-	if (fail_countdown > 0)
-		fail_countdown--;
-	p = malloc(size ? size : 1);
-	if (p)
-		live_allocs++;
-	return p;
-}
-
-void *mv_calloc(size_t n, size_t size)
-{
-	void *p;
-
-	if (size && n > (size_t)-1 / size)
-		return NULL;
-	p = mv_malloc(n * size);
-	if (p)
-		memset(p, 0, n * size);
-	return p;
-}
-
-void mv_free(void *p)
-{
-	if (!p)
-		return;
-	live_allocs--;
-	free(p);
-}
 
 /*
  * ---- Stand-ins for what modload.c links against (test only) ----
@@ -163,7 +126,7 @@ static struct mv_initrd fake_initrd;
 
 static void setup(void)
 {
-	fail_countdown = -1;
+	mv_test_fail_countdown = -1;
 	memset(missing_paths, 0, sizeof(missing_paths));
 	unaligned_path = failing_path = NULL;
 	nr_loaded = 0;
@@ -488,12 +451,12 @@ static void test_reparse_replaces(void)
 	long live;
 
 	CHECK_EQ(parse(good_index), 0);
-	live = live_allocs;
+	live = mv_test_live_allocs;
 	CHECK(resolves("drv:arm,pl031", "pl031-rtc"));
 	CHECK_EQ(parse("modvisor-modules 1\nmodule x modules/x.mvm 1\n"
 		       "alias x drv:x\n"), 0);
 	CHECK_NO_ERRORS();
-	CHECK_EQ(live_allocs, live);	/* the old index was freed */
+	CHECK_EQ(mv_test_live_allocs, live);	/* the old index was freed */
 	CHECK(resolves("x", "x"));
 	CHECK(resolves("drv:x", "x"));
 	CHECK(resolves("pl031-rtc", NULL));
@@ -502,7 +465,7 @@ static void test_reparse_replaces(void)
 	/* The same text twice: same result, no growth. */
 	CHECK_EQ(parse(good_index), 0);
 	CHECK_EQ(parse(good_index), 0);
-	CHECK_EQ(live_allocs, live);
+	CHECK_EQ(mv_test_live_allocs, live);
 	CHECK(resolves("emu:arm,pl011", "pl011"));
 	CHECK(resolves("x", NULL));
 	/* The parser keeps its own copy of the text. */
@@ -546,9 +509,9 @@ static void test_alloc_failures(void)
 {
 	for (long n = FIRST_ALLOC_FAILURE; n < 3; n++) {
 		CHECK_EQ(parse(good_index), 0);
-		fail_countdown = n;
+		mv_test_fail_countdown = n;
 		CHECK_EQ(parse(good_index), -MV_ENOMEM);
-		fail_countdown = -1;
+		mv_test_fail_countdown = -1;
 		/* Nothing half-parsed, nothing left over. */
 		CHECK(resolves("pl011", NULL));
 		CHECK(resolves("emu:arm,pl011", NULL));
@@ -751,11 +714,11 @@ static void test_request_paths_and_unknown(void)
 				  -MV_ENOENT));
 	/* Data at 4 mod 8 (cpio) is copied for the loader, then freed. */
 	{
-		long live = live_allocs;
+		long live = mv_test_live_allocs;
 
 		unaligned_path = "modules/base.mvm";
 		CHECK_EQ(mv_module_request("base", "x"), 0);
-		CHECK_EQ(live_allocs, live);
+		CHECK_EQ(mv_test_live_allocs, live);
 		CHECK(mv_module_find("base"));
 	}
 	/* No initrd at all. */
