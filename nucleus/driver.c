@@ -11,6 +11,7 @@
 #include <mv/console.h>
 #include <mv/devtree.h>
 #include <mv/errno.h>
+#include <mv/guest.h>
 #include <mv/heap.h>
 #include <mv/log.h>
 #include <mv/mmu.h>
@@ -206,6 +207,28 @@ int mv_emulator_register_module(struct mv_module *m,
 	}
 	mv_mutex_unlock(&device_lock);
 	return 0;
+}
+
+const struct mv_emu_ops *mv_emulator_claim(const char *compatible,
+					   struct mv_module **owner)
+{
+	const struct mv_emu_ops *ops = NULL;
+	struct mv_list *pos;
+
+	mv_mutex_lock(&device_lock);
+	mv_list_for_each(pos, &emulators) {
+		struct registered_emulator *r =
+			mv_list_entry(pos, struct registered_emulator, node);
+
+		if (!strcmp(r->decl->compatible, compatible)) {
+			ops = r->decl->ops;
+			*owner = r->owner;
+			mv_module_get(r->owner);
+			break;
+		}
+	}
+	mv_mutex_unlock(&device_lock);
+	return ops;
 }
 
 bool mv_emulator_available(const char *compatible)

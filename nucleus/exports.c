@@ -12,6 +12,7 @@
 #include <mv/modload.h>
 #include <mv/mmu.h>
 #include <mv/module.h>
+#include <mv/guest.h>
 #include <modvisor/command.h>
 #include <modvisor/nucleus.h>
 #include <mv/mutex.h>
@@ -95,6 +96,26 @@ MV_EXPORT(mv_devtree_print);
 MV_EXPORT(mv_initrd_print);
 MV_EXPORT(mv_ioremap);
 MV_EXPORT(mv_wait_boot_done);
+
+MV_EXPORT(mv_dt_string);
+MV_EXPORT(mv_dt_u32);
+MV_EXPORT(mv_dt_u64);
+MV_EXPORT(mv_dt_has);
+MV_EXPORT(mv_emu_irq_set);
+MV_EXPORT(mv_guest_state_name);
+MV_EXPORT(mv_vcpu_state_name);
+MV_EXPORT(mv_exit_reason_name);
+MV_EXPORT(mv_guest_count);
+MV_EXPORT(mv_guest_info_at);
+MV_EXPORT(mv_guest_info);
+MV_EXPORT(mv_vcpu_info);
+MV_EXPORT(mv_guest_create);
+MV_EXPORT(mv_guest_start);
+MV_EXPORT(mv_guest_stop);
+MV_EXPORT(mv_guest_pause);
+MV_EXPORT(mv_guest_resume);
+MV_EXPORT(mv_guest_reset);
+MV_EXPORT(mv_guest_destroy);
 
 extern const struct mv_export __mv_exports_start[], __mv_exports_end[];
 

@@ -7,6 +7,7 @@
 #include <mv/console.h>
 #include <mv/cpu.h>
 #include <mv/devtree.h>
+#include <mv/guest.h>
 #include <mv/heap.h>
 #include <mv/log.h>
 #include <mv/memmap.h>
@@ -225,6 +226,7 @@ static void late_init(void *arg)
 	if (mv_modload_init(mv_boot_fdt) == 0) {
 		load_boot_modules(mv_boot_fdt, bootargs);
 		mv_autoload(mv_boot_fdt);
+		mv_guests_boot(mv_boot_fdt);
 	}
 	mv_log(MV_LOG_INFO, "nucleus: ready\n");
 	MV_WRITE_ONCE(boot_done, true);
@@ -258,6 +260,8 @@ void mv_nucleus_main(const void *fdt)
 	    mv_arch_timer_init(fdt) < 0)
 		boot_fail();
 	mv_arch_timer_init_cpu();
+	mv_guests_init();
+	mv_arch_virt_init_cpu();
 	mv_sched_init_cpu();
 	mv_this_cpu()->online = true;
 	mv_arch_irq_enable();

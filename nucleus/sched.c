@@ -30,6 +30,11 @@ struct mv_thread *mv_current(void)
 	return this_sched()->current;
 }
 
+bool mv_sched_need_resched(void)
+{
+	return MV_READ_ONCE(this_sched()->need_resched);
+}
+
 /* Program the hardware timer for the first event; none means no tick. */
 static void timer_reprogram(struct mv_sched_cpu *s)
 {
@@ -217,12 +222,33 @@ void mv_thread_exit(void)
 	mv_panic("sched: dead thread was scheduled again\n");
 }
 
+/*
+ * Where a woken migratable thread should run: its own CPU if that is
+ * idle, else an idle CPU, else its own. Racy reads: only a hint.
+ */
+static unsigned int wake_target(unsigned int cpu)
+{
+	struct mv_sched_cpu *s = cpu_sched(cpu);
+
+	if (MV_READ_ONCE(s->current) == &s->idle)
+		return cpu;
+	for (unsigned int c = 0; c < mv_nr_cpus; c++) {
+		struct mv_sched_cpu *o = cpu_sched(c);
+
+		if (mv_cpus[c].online && MV_READ_ONCE(o->current) == &o->idle &&
+		    mv_rq_top_prio(&o->rq) < 0)
+			return c;
+	}
+	return cpu;
+}
+
 bool mv_thread_wake(struct mv_thread *t)
 {
 	struct mv_sched_cpu *s = cpu_sched(t->cpu);
 	struct mv_cpu *self = mv_this_cpu();
 	unsigned long flags;
-	bool local = t->cpu == self->id, kick = false;
+	unsigned int target_cpu;
+	bool local, kick = false;
 
 	flags = mv_spin_lock_irqsave(&s->lock);
 	if (t->state != MV_THREAD_BLOCKED) {
@@ -234,26 +260,45 @@ bool mv_thread_wake(struct mv_thread *t)
 	if (s->current == t) {
 		/* Woken before it got to switch away: just keep running. */
 		t->state = MV_THREAD_RUNNING;
-	} else {
-		t->state = MV_THREAD_RUNNABLE;
-		mv_rq_enqueue(&s->rq, &t->rq_node, t->prio);
-		if (t->prio > s->current->prio) {
-			if (local)
-				s->need_resched = true;
-			else
-				kick = true;
-		} else if (t->prio == s->current->prio) {
-			/* An equal now waits: the current one gets a slice. */
-			if (local)
-				slice_update(s, s->current), timer_reprogram(s);
-			else
-				kick = true;
+		mv_spin_unlock_irqrestore(&s->lock, flags);
+		return true;
+	}
+	if (t->migratable) {
+		/*
+		 * Its registers are saved (the lock is held across a switch),
+		 * so it may move; RUNNABLE off every queue keeps other wakers
+		 * away meanwhile.
+		 */
+		unsigned int target = wake_target(t->cpu);
+
+		if (target != t->cpu) {
+			t->state = MV_THREAD_RUNNABLE;
+			mv_spin_unlock(&s->lock);
+			s = cpu_sched(target);
+			mv_spin_lock(&s->lock);
+			t->cpu = target;
 		}
+	}
+	target_cpu = t->cpu;
+	local = target_cpu == self->id;
+	t->state = MV_THREAD_RUNNABLE;
+	mv_rq_enqueue(&s->rq, &t->rq_node, t->prio);
+	if (t->prio > s->current->prio) {
+		if (local)
+			s->need_resched = true;
+		else
+			kick = true;
+	} else if (t->prio == s->current->prio) {
+		/* An equal now waits: the current one gets a slice. */
+		if (local)
+			slice_update(s, s->current), timer_reprogram(s);
+		else
+			kick = true;
 	}
 	mv_spin_unlock_irqrestore(&s->lock, flags);
 	if (kick) {
 		self->ipis_sent++;
-		mv_arch_send_ipi(t->cpu, MV_IPI_RESCHEDULE);
+		mv_arch_send_ipi(target_cpu, MV_IPI_RESCHEDULE);
 	}
 	if (local && s->need_resched && !s->irq_depth &&
 	    !mv_arch_irqs_disabled())
@@ -406,7 +451,8 @@ void mv_sched_irq_exit(void)
 {
 	struct mv_sched_cpu *s = this_sched();
 
-	if (--s->irq_depth == 0 && s->need_resched)
+	if (--s->irq_depth == 0 && s->need_resched &&
+	    !s->current->defer_preempt)
 		mv_schedule();
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* CPUs from /cpus, secondary bring-up, and stopping everyone on panic. */
+#include <mv/arch_guest.h>
 #include <mv/console.h>
 #include <mv/cpu.h>
 #include <mv/devtree.h>
@@ -107,6 +108,7 @@ void mv_secondary_main(struct mv_cpu *cpu)
 		mv_arch_halt();
 	}
 	mv_arch_timer_init_cpu();
+	mv_arch_virt_init_cpu();
 	mv_sched_init_cpu();
 	__atomic_store_n(&cpu->online, true, __ATOMIC_RELEASE);
 	mv_arch_irq_enable();

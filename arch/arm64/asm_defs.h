@@ -54,6 +54,12 @@
 #define BOOT_ARGS_STACK 32
 #define BOOT_ARGS_CPU 40
 
+/* Why mv_arm64_guest_run returned (the lower-EL vector taken). */
+#define GUEST_EXIT_SYNC 0
+#define GUEST_EXIT_IRQ 1
+#define GUEST_EXIT_FIQ 2
+#define GUEST_EXIT_SERROR 3
+
 /* struct mv_arm64_regs: x0-x30, sp, elr, spsr, esr, far. */
 #define REGS_SIZE 288
 

@@ -12,12 +12,10 @@
 #include <mv/time.h>
 #include <arm64.h>
 
-/* HCR_EL2: EL1 is AArch64; physical IRQ/FIQ/SError are taken to EL2. */
-#define HCR_EL2_HOST ((1UL << 31) | (1 << 5) | (1 << 4) | (1 << 3))
 /* CPTR_EL2: RES1 bits only, TFP clear (libfdt/zlib use SIMD: DESIGN §7). */
 #define CPTR_EL2_HOST 0x33ff
-/* CNTHCTL_EL2: EL1 may use the physical counter and timer. */
-#define CNTHCTL_EL2_HOST 0x3
+/* CNTHCTL_EL2: EL1 may read the physical counter; its timer is trapped. */
+#define CNTHCTL_EL2_HOST 0x1
 
 static void cpu_setup_el2(void)
 {

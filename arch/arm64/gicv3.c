@@ -195,7 +195,8 @@ int mv_arch_irq_init_cpu(void)
 	for (u32 i = 0; i < 32; i += 4)
 		wr32(rd, GICR_IPRIORITYR + i, GIC_PRIO_DEFAULT * 0x01010101U);
 	/* SGIs used as IPIs. */
-	wr32(rd, GICR_ISENABLER0, (1U << MV_IPI_RESCHEDULE) | (1U << MV_IPI_STOP));
+	wr32(rd, GICR_ISENABLER0, (1U << MV_IPI_RESCHEDULE) |
+				  (1U << MV_IPI_STOP) | (1U << MV_IPI_KICK));
 
 	mv_write_sysreg(ICC_SRE_EL2, 0xf);	/* SRE, DFB, DIB, Enable */
 	mv_isb();
@@ -284,6 +285,11 @@ void mv_arm64_handle_irq(void *regs)
 			mv_smp_ipi_stop();
 		else if (intid == mv_arm64_timer_intid)
 			mv_arm64_timer_interrupt();
+		else if (intid == MV_IPI_KICK)
+			mv_this_cpu()->ipis_received++;
+		else if (intid == GIC_INTID_MAINTENANCE ||
+			 intid == GIC_INTID_VTIMER)
+			mv_arm64_guest_ppi(intid);
 		else if (intid >= 32 && intid < nr_lines &&
 			 spi_handlers[intid].fn)
 			spi_handlers[intid].fn(spi_handlers[intid].arg);

@@ -22,6 +22,11 @@ set(MV_NUCLEUS_SOURCES
 	${MV_ARCH_DIR}/timer.c
 	${MV_ARCH_DIR}/psci.c
 	${MV_ARCH_DIR}/module_reloc.c
+	${MV_ARCH_DIR}/guest_entry.S
+	${MV_ARCH_DIR}/stage2.c
+	${MV_ARCH_DIR}/vcpu.c
+	${MV_ARCH_DIR}/vgic.c
+	${MV_ARCH_DIR}/guest_fdt.c
 	${MV_SOURCE_DIR}/nucleus/main.c
 	${MV_SOURCE_DIR}/nucleus/console.c
 	${MV_SOURCE_DIR}/nucleus/devtree.c
@@ -34,6 +39,10 @@ set(MV_NUCLEUS_SOURCES
 	${MV_SOURCE_DIR}/nucleus/modload.c
 	${MV_SOURCE_DIR}/nucleus/command.c
 	${MV_SOURCE_DIR}/nucleus/driver.c
+	${MV_SOURCE_DIR}/nucleus/guest.c
+	${MV_SOURCE_DIR}/nucleus/guest_fdt.c
+	${MV_SOURCE_DIR}/nucleus/vcpu.c
+	${MV_SOURCE_DIR}/nucleus/emulate.c
 	${MV_SOURCE_DIR}/nucleus/hostinfo.c
 	${MV_SOURCE_DIR}/nucleus/initrd.c
 	${MV_SOURCE_DIR}/nucleus/exports.c
@@ -90,6 +99,7 @@ target_compile_definitions(dtb-shim.elf PRIVATE
 	SHIM_NUCLEUS_ADDR=${MV_SHIM_NUCLEUS_ADDR} SHIM_DTB_ADDR=${MV_SHIM_DTB_ADDR})
 target_link_options(dtb-shim.elf PRIVATE -nostdlib -static
 	-Wl,-Ttext=0x40080000 -Wl,--build-id=none)
+include(${MV_SOURCE_DIR}/test/guests/testguest/guest.cmake)
 
 # Modules, and the initrd that carries them (mvmod from the host part).
 set(MODVISOR_ARCH arm64)

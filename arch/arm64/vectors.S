@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * EL2 exception vectors. IRQs taken at EL2 go to the nucleus interrupt
- * path; every other exception (none is expected yet) saves the full frame
- * and reports it.
+ * path; anything from a guest (lower EL, AArch64 or AArch32 EL0) leaves
+ * the guest through guest_entry.S; any other exception at EL2 saves the
+ * full frame and reports it.
  */
 #include "asm_defs.h"
 
@@ -62,6 +63,13 @@
 	b	\target
 .endm
 
+.macro guest_exit kind
+	.balign	128
+	stp	x0, x1, [sp, #-16]!
+	mov	x1, #\kind
+	b	mv_arm64_guest_exit
+.endm
+
 .macro unexpected kind
 unexpected_\kind:
 	save_frame
@@ -83,14 +91,14 @@ mv_arm64_vectors:
 	ventry	el2_irq
 	ventry	unexpected_6
 	ventry	unexpected_7
-	ventry	unexpected_8		/* lower EL, AArch64 */
-	ventry	unexpected_9
-	ventry	unexpected_10
-	ventry	unexpected_11
-	ventry	unexpected_12		/* lower EL, AArch32 */
-	ventry	unexpected_13
-	ventry	unexpected_14
-	ventry	unexpected_15
+	guest_exit GUEST_EXIT_SYNC	/* lower EL, AArch64 */
+	guest_exit GUEST_EXIT_IRQ
+	guest_exit GUEST_EXIT_FIQ
+	guest_exit GUEST_EXIT_SERROR
+	guest_exit GUEST_EXIT_SYNC	/* lower EL, AArch32 */
+	guest_exit GUEST_EXIT_IRQ
+	guest_exit GUEST_EXIT_FIQ
+	guest_exit GUEST_EXIT_SERROR
 
 el2_irq:
 	save_frame
@@ -105,11 +113,3 @@ el2_irq:
 	unexpected 4
 	unexpected 6
 	unexpected 7
-	unexpected 8
-	unexpected 9
-	unexpected 10
-	unexpected 11
-	unexpected 12
-	unexpected 13
-	unexpected 14
-	unexpected 15

@@ -1,4 +1,5 @@
-# add_modvisor_module(<name> <source>... [INCLUDES <dir>...])
+# add_modvisor_module(<name> <source>... [INCLUDES <dir>...]
+#                     [USES <module>...])
 # Builds <name>.mvm for MODVISOR_ARCH (default arm64): each source compiled
 # by the cross compiler with the SDK flags, the objects linked with
 # `ld -r`, the result checked by `mvmod verify` against the nucleus
@@ -7,6 +8,7 @@
 # compiler (an out-of-tree module needs no toolchain file). The file lands
 # in the current binary directory; the global properties
 # MODVISOR_MODULE_FILES and MODVISOR_MODULE_TARGETS collect them all.
+# USES names modules built alongside whose exports this one imports.
 include(${CMAKE_CURRENT_LIST_DIR}/ModvisorFlags.cmake)
 
 if(NOT MODVISOR_ARCH)
@@ -28,7 +30,7 @@ execute_process(COMMAND ${MODVISOR_CC} -print-file-name=include
 	OUTPUT_VARIABLE MODVISOR_CC_INCLUDE OUTPUT_STRIP_TRAILING_WHITESPACE)
 
 function(add_modvisor_module name)
-	cmake_parse_arguments(MOD "" "" "INCLUDES" ${ARGN})
+	cmake_parse_arguments(MOD "" "" "INCLUDES;USES" ${ARGN})
 	set(flags ${MODVISOR_MODULE_CFLAGS_${MODVISOR_ARCH}}
 		-nostdinc -isystem ${MODVISOR_CC_INCLUDE}
 		-I${MODVISOR_SDK_INCLUDE_DIR}/libc -I${MODVISOR_SDK_INCLUDE_DIR})
@@ -53,9 +55,13 @@ function(add_modvisor_module name)
 	endforeach()
 	set(out ${CMAKE_CURRENT_BINARY_DIR}/${name}.mvm)
 	set(verify)
+	set(used)
+	foreach(dep IN LISTS MOD_USES)
+		list(APPEND used --module ${CMAKE_CURRENT_BINARY_DIR}/${dep}.mvm)
+	endforeach()
 	if(MODVISOR_MVMOD AND MODVISOR_NUCLEUS_EXPORTS)
 		set(verify COMMAND ${MODVISOR_MVMOD} verify
-			--exports ${MODVISOR_NUCLEUS_EXPORTS} ${out})
+			--exports ${MODVISOR_NUCLEUS_EXPORTS} ${used} ${out})
 	endif()
 	add_custom_command(OUTPUT ${out}
 		COMMAND ${MODVISOR_CC} -nostdlib -r -o ${out} ${objs}
@@ -64,6 +70,9 @@ function(add_modvisor_module name)
 		COMMENT "module ${name}.mvm"
 		VERBATIM)
 	add_custom_target(${name} ALL DEPENDS ${out})
+	if(MOD_USES)
+		add_dependencies(${name} ${MOD_USES})
+	endif()
 	set_property(GLOBAL APPEND PROPERTY MODVISOR_MODULE_FILES ${out})
 	set_property(GLOBAL APPEND PROPERTY MODVISOR_MODULE_TARGETS ${name})
 endfunction()

@@ -6,6 +6,7 @@ console with a time bound, and fails with the console transcript."""
 import argparse
 import os
 import re
+import subprocess
 import sys
 
 import pexpect
@@ -87,3 +88,43 @@ def number(match, group):
 
 
 ERROR_LINE = re.compile(r"^\[[ 0-9.]+\] error: .*$", re.M)
+
+
+def run(cmd):
+    """Run a build tool; a failure is a test failure with its output."""
+    res = subprocess.run(cmd, capture_output=True, text=True)
+    if res.returncode:
+        raise Failure("%s failed:\n%s%s" % (" ".join(cmd), res.stdout,
+                                            res.stderr))
+    return res.stdout
+
+
+def board_overlay(tmp, fragment):
+    """The board overlay plus a DTS fragment (guests...), compiled."""
+    board = open(os.path.join(TOP, "configs", "qemu-virt-arm64",
+                              "board.dts")).read()
+    dts = os.path.join(tmp, "test-board.dts")
+    with open(dts, "w") as f:
+        f.write(board + fragment)
+    dtbo = os.path.join(tmp, "board.dtbo")
+    run(["dtc", "-@", "-q", "-I", "dts", "-O", "dtb", "-o", dtbo, dts])
+    return dtbo
+
+
+def pack_initrd(tmp, build, mvmod, dtbo, extra_modules=None, files=None):
+    """An initrd with the build's modules (plus extra_modules, name: path),
+    their index, the overlay dtbo and files (initrd path: host path)."""
+    arm64 = os.path.join(build, "arm64")
+    modules = os.path.join(arm64, "modules")
+    mvms = {name: os.path.join(modules, name)
+            for name in sorted(os.listdir(modules)) if name.endswith(".mvm")}
+    mvms.update(extra_modules or {})
+    index = os.path.join(tmp, "modules.idx")
+    run([mvmod, "index", "--exports", os.path.join(arm64, "nucleus.exports"),
+         "-o", index, "--prefix", "modules/"] + list(mvms.values()))
+    initrd = os.path.join(tmp, "initrd.cpio.gz")
+    run([mvmod, "pack", "--gzip", "-o", initrd,
+         "modules/modules.idx=" + index, "config/board.dtbo=" + dtbo] +
+        ["modules/%s=%s" % item for item in mvms.items()] +
+        ["%s=%s" % item for item in (files or {}).items()])
+    return initrd

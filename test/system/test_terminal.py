@@ -139,7 +139,8 @@ def test(args):
                   r"/pl031@9010000[\s\S]*module: pl031-rtc unloaded")
             t.run("rtc", r"unknown command 'rtc'")
 
-            check(module_list(t) == ["cmd-core", "cmd-module", "terminal"],
+            check(module_list(t) == ["cmd-core", "cmd-guest", "cmd-module",
+                                     "terminal"],
                   "autoloaded modules: %s" % module_list(t))
             t.run("module load hello", r"hello: hello from a module[\s\S]*"
                   r"module: hello is loaded")

@@ -35,6 +35,15 @@ void mv_arm64_dcache_clean(const void *addr, size_t size);
 /* GIC interface for the interrupt path and the timer. */
 int mv_arm64_gic_enable_ppi(unsigned int intid);
 
+/* PPIs the virtualization support takes at EL2 (vcpu.c). */
+#define GIC_INTID_MAINTENANCE 25
+#define GIC_INTID_VTIMER 27
+#define GIC_INTID_PTIMER 30
+void mv_arm64_guest_ppi(unsigned int intid);
+
+/* HCR_EL2: EL1 is AArch64; physical IRQ/FIQ/SError are taken to EL2. */
+#define HCR_EL2_HOST ((1UL << 31) | (1 << 5) | (1 << 4) | (1 << 3))
+
 #define ICC_SRE_EL2 S3_4_C12_C9_5
 #define ICC_PMR_EL1 S3_0_C4_C6_0
 #define ICC_IAR1_EL1 S3_0_C12_C12_0

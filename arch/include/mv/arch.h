@@ -45,6 +45,7 @@ void mv_arch_timer_stop(void);
 enum mv_ipi {
 	MV_IPI_RESCHEDULE = 0,
 	MV_IPI_STOP = 1,
+	MV_IPI_KICK = 2,	/* make a vCPU leave the guest, nothing else */
 };
 void mv_arch_send_ipi(unsigned int cpu, enum mv_ipi ipi);
 

@@ -5,6 +5,8 @@
 
 #include <mv/sched.h>
 
+struct mv_vcpu;
+
 #define MV_MAX_CPUS 8
 
 struct mv_cpu {
@@ -13,6 +15,7 @@ struct mv_cpu {
 	bool online;
 	void *stack;		/* boot/idle stack of a secondary */
 	struct mv_sched_cpu sched;
+	struct mv_vcpu *vcpu;	/* whose state the CPU holds, or NULL */
 	/* Counters, for the banner, self-tests and later `host info`. */
 	u64 irqs;
 	u64 timer_irqs;

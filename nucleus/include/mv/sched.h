@@ -39,6 +39,10 @@ struct mv_thread {
 	void (*fn)(void *arg);
 	void *arg;
 	void *stack;
+	/* vCPUs: may move to an idle CPU when woken (unless pinned) ... */
+	bool migratable;
+	/* ... and are preempted only where their run loop allows it. */
+	bool defer_preempt;
 	char name[24];
 };
 
@@ -58,6 +62,8 @@ struct mv_sched_cpu {
 };
 
 struct mv_thread *mv_current(void);
+/* Whether this CPU should call mv_schedule() at the next chance. */
+bool mv_sched_need_resched(void);
 /* Wake a blocked thread; false if it was not blocked. */
 bool mv_thread_wake(struct mv_thread *t);
 

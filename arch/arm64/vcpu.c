@@ -1,0 +1,644 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * arm64 vCPUs: EL1 context switch, the trap loop and its handlers (data
+ * aborts to emulators, system registers, WFI/WFE, PSCI over HVC and
+ * SMC), exception injection, and the guest timers: CNTV runs in hardware
+ * while the vCPU is on a CPU and becomes a host timer event when it is
+ * not; CNTP is trapped and emulated with host timer events.
+ *
+ * A trap is handled with IRQs masked on the vCPU's own thread and goes
+ * straight back into the guest unless the nucleus has something to do.
+ * Only x0-x30, PC and PSTATE are saved on a trap; the EL1 registers, FP
+ * state, timer and vGIC state move when the vCPU leaves its host CPU.
+ */
+#include <mv/arch.h>
+#include <mv/cpu.h>
+#include <mv/errno.h>
+#include <mv/guest.h>
+#include <mv/log.h>
+#include <mv/sched.h>
+#include <arm64.h>
+#include <string.h>
+
+/* HCR_EL2 for guests: stage 2, interrupts to EL2, broadcast TLB and cache
+ * maintenance (vCPUs migrate), trap WFI, WFE, SMC, ACTLR and
+ * implementation-defined registers. */
+#define HCR_VM (1UL << 0)
+#define HCR_SWIO (1UL << 1)
+#define HCR_FB (1UL << 9)
+#define HCR_BSU_IS (1UL << 10)
+#define HCR_TWI (1UL << 13)
+#define HCR_TWE (1UL << 14)
+#define HCR_TSC (1UL << 19)
+#define HCR_TIDCP (1UL << 20)
+#define HCR_TACR (1UL << 21)
+#define HCR_EL2_GUEST (HCR_EL2_HOST | HCR_VM | HCR_SWIO | HCR_FB | \
+		       HCR_BSU_IS | HCR_TWI | HCR_TWE | HCR_TSC | \
+		       HCR_TIDCP | HCR_TACR)
+/* MDCR_EL2: trap debug, OS lock and PMU registers (RAZ/WI to guests). */
+#define MDCR_EL2_GUEST ((1UL << 11) | (1UL << 10) | (1UL << 9) | \
+			(1UL << 6) | (1UL << 5))
+
+#define ESR_EC(esr) ((u32)(esr) >> 26)
+#define ESR_IL (1U << 25)
+#define EC_UNKNOWN 0x00
+#define EC_WFX 0x01
+#define EC_HVC64 0x16
+#define EC_SMC64 0x17
+#define EC_SYSREG 0x18
+#define EC_IABT_LOW 0x20
+#define EC_IABT_CUR 0x21
+#define EC_DABT_LOW 0x24
+#define EC_DABT_CUR 0x25
+#define ISS_DABT_ISV (1U << 24)
+#define ISS_DABT_SSE (1U << 21)
+#define ISS_DABT_SF (1U << 15)
+#define ISS_DABT_S1PTW (1U << 7)
+#define ISS_DABT_WNR (1U << 6)
+#define FSC_EXTERNAL_ABORT 0x10
+
+#define PSTATE_EL1H 0x5
+#define PSTATE_DAIF 0x3c0
+#define PSTATE_AARCH32 0x10
+#define SCTLR_EL1_RESET 0x30d00800UL
+#define CNT_ENABLE 1UL
+#define CNT_IMASK 2UL
+#define CNT_ISTATUS 4UL
+
+/* Keep going (internal to this file). */
+#define ACTION_RESUME (-1)
+
+enum mv_arm64_exit_kind { EXIT_SYNC, EXIT_IRQ, EXIT_FIQ, EXIT_SERROR };
+long mv_arm64_guest_run(struct mv_arm64_guest_regs *regs);
+void mv_arm64_fp_save(struct mv_arm64_fp *fp);
+void mv_arm64_fp_restore(const struct mv_arm64_fp *fp);
+void mv_arm64_stage2_init(void);
+void mv_arm64_stage2_init_cpu(void);
+int mv_arm64_stage2_create(struct mv_arch_guest *a);
+void mv_arm64_stage2_destroy(struct mv_arch_guest *a);
+void mv_arm64_vgic_init(void);
+void mv_arm64_vgic_load(struct mv_vcpu *v);
+void mv_arm64_vgic_put(struct mv_vcpu *v);
+void mv_arm64_vgic_flush(struct mv_vcpu *v);
+void mv_arm64_vgic_maintenance(struct mv_vcpu *v);
+bool mv_arm64_vgic_has_pending(struct mv_vcpu *v);
+void mv_arm64_vgic_inject_private(struct mv_vcpu *v, unsigned int intid);
+void mv_arm64_vgic_sgi(struct mv_vcpu *v, u64 val);
+int mv_arm64_vgic_mmio(struct mv_vcpu *v, u64 ipa, unsigned int width,
+		       bool write, u64 *val);
+
+static bool virt_ok;
+
+int mv_arch_virt_init(void)
+{
+	/* The vGIC needs the GICv3 system-register CPU interface. */
+	if (!((mv_read_sysreg(id_aa64pfr0_el1) >> 24) & 0xf)) {
+		mv_log(MV_LOG_ERR, "guest: this CPU has no GICv3 CPU "
+		       "interface: guests cannot run\n");
+		return -MV_ENODEV;
+	}
+	mv_arm64_stage2_init();
+	mv_arm64_vgic_init();
+	virt_ok = true;
+	return 0;
+}
+
+void mv_arch_virt_init_cpu(void)
+{
+	u64 hpmn = (mv_read_sysreg(pmcr_el0) >> 11) & 0x1f;
+
+	if (!virt_ok)
+		return;
+	mv_arm64_stage2_init_cpu();
+	mv_write_sysreg(mdcr_el2, MDCR_EL2_GUEST | hpmn);
+	mv_write_sysreg(vpidr_el2, mv_read_sysreg(midr_el1));
+	mv_write_sysreg(cntv_ctl_el0, 0);
+	mv_arm64_gic_enable_ppi(GIC_INTID_MAINTENANCE);
+	mv_arm64_gic_enable_ppi(GIC_INTID_VTIMER);
+	mv_isb();
+}
+
+int mv_arch_guest_init(struct mv_guest *g)
+{
+	mv_spin_init(&g->arch.vgic_lock);
+	return mv_arm64_stage2_create(&g->arch);
+}
+
+void mv_arch_guest_free(struct mv_guest *g)
+{
+	mv_arm64_stage2_destroy(&g->arch);
+}
+
+/* --- Timers ---------------------------------------------------------- */
+
+static bool timer_due(u64 ctl, u64 cval)
+{
+	return (ctl & (CNT_ENABLE | CNT_IMASK)) == CNT_ENABLE &&
+	       mv_arch_counter() >= cval;
+}
+
+/* Host timer event standing in for CNTV while the vCPU is off-CPU. */
+static void vtimer_expired(struct mv_timer_event *ev)
+{
+	mv_vcpu_kick(ev->arg);
+}
+
+static void ptimer_expired(struct mv_timer_event *ev)
+{
+	struct mv_vcpu *v = ev->arg;
+
+	if (timer_due(v->arch.cntp_ctl, v->arch.cntp_cval))
+		mv_arm64_vgic_inject_private(v, GIC_INTID_PTIMER);
+}
+
+static void ptimer_update(struct mv_vcpu *v)
+{
+	struct mv_arch_vcpu *a = &v->arch;
+
+	if ((a->cntp_ctl & (CNT_ENABLE | CNT_IMASK)) == CNT_ENABLE)
+		mv_timer_arm(&a->ptimer_event, a->cntp_cval);
+	else
+		mv_timer_cancel(&a->ptimer_event);
+}
+
+/* A guest PPI taken at EL2 while a vCPU runs (IRQ context). */
+void mv_arm64_guest_ppi(unsigned int intid)
+{
+	struct mv_vcpu *v = mv_this_cpu()->vcpu;
+	u64 ctl;
+
+	if (intid == GIC_INTID_MAINTENANCE) {
+		if (v)
+			mv_arm64_vgic_maintenance(v);
+		return;
+	}
+	ctl = mv_read_sysreg(cntv_ctl_el0);
+	if (!v) {
+		mv_write_sysreg(cntv_ctl_el0, 0);
+		return;
+	}
+	/* Like Linux's handler: mask the line; the guest re-arms it. */
+	if ((ctl & (CNT_ENABLE | CNT_IMASK | CNT_ISTATUS)) ==
+	    (CNT_ENABLE | CNT_ISTATUS)) {
+		mv_write_sysreg(cntv_ctl_el0, ctl | CNT_IMASK);
+		mv_arm64_vgic_inject_private(v, GIC_INTID_VTIMER);
+	}
+}
+
+bool mv_arch_vcpu_has_pending(struct mv_vcpu *v)
+{
+	return mv_arm64_vgic_has_pending(v) ||
+	       timer_due(v->arch.sysregs[SR_CNTV_CTL],
+			 v->arch.sysregs[SR_CNTV_CVAL]);
+}
+
+/* --- Context --------------------------------------------------------- */
+
+#define SYSREGS(X) \
+	X(SR_SCTLR, sctlr_el1) X(SR_CPACR, cpacr_el1) \
+	X(SR_TTBR0, ttbr0_el1) X(SR_TTBR1, ttbr1_el1) X(SR_TCR, tcr_el1) \
+	X(SR_ESR, esr_el1) X(SR_AFSR0, afsr0_el1) X(SR_AFSR1, afsr1_el1) \
+	X(SR_FAR, far_el1) X(SR_MAIR, mair_el1) X(SR_AMAIR, amair_el1) \
+	X(SR_VBAR, vbar_el1) X(SR_CONTEXTIDR, contextidr_el1) \
+	X(SR_TPIDR_EL0, tpidr_el0) X(SR_TPIDRRO_EL0, tpidrro_el0) \
+	X(SR_TPIDR_EL1, tpidr_el1) X(SR_CNTKCTL, cntkctl_el1) \
+	X(SR_PAR, par_el1) X(SR_SP_EL0, sp_el0) X(SR_SP_EL1, sp_el1) \
+	X(SR_ELR_EL1, elr_el1) X(SR_SPSR_EL1, spsr_el1) \
+	X(SR_CSSELR, csselr_el1) X(SR_SPSR_ABT, spsr_abt) \
+	X(SR_SPSR_UND, spsr_und) X(SR_SPSR_IRQ, spsr_irq) \
+	X(SR_SPSR_FIQ, spsr_fiq) X(SR_DACR32, dacr32_el2) \
+	X(SR_IFSR32, ifsr32_el2) X(SR_FPEXC32, fpexc32_el2) \
+	X(SR_CNTV_CVAL, cntv_cval_el0)
+#define SAVE_SYSREG(idx, reg) s[idx] = mv_read_sysreg(reg);
+#define LOAD_SYSREG(idx, reg) mv_write_sysreg(reg, s[idx]);
+
+void mv_arch_vcpu_init(struct mv_vcpu *v)
+{
+	struct mv_arch_vcpu *a = &v->arch;
+
+	a->vmpidr = (1UL << 31) | v->index;
+	mv_timer_event_init(&a->ptimer_event, ptimer_expired, v);
+	mv_timer_event_init(&a->vtimer_event, vtimer_expired, v);
+}
+
+void mv_arch_vcpu_reset(struct mv_vcpu *v, u64 pc, u64 arg)
+{
+	struct mv_arch_vcpu *a = &v->arch;
+
+	memset(&a->regs, 0, sizeof(a->regs));
+	memset(&a->fp, 0, sizeof(a->fp));
+	memset(a->sysregs, 0, sizeof(a->sysregs));
+	a->regs.x[0] = arg;
+	a->regs.pc = pc;
+	a->regs.pstate = PSTATE_EL1H | PSTATE_DAIF;
+	a->sysregs[SR_SCTLR] = SCTLR_EL1_RESET;
+	a->cntp_ctl = 0;
+	mv_timer_cancel(&a->ptimer_event);
+	mv_timer_cancel(&a->vtimer_event);
+}
+
+void mv_arch_vcpu_load(struct mv_vcpu *v)
+{
+	struct mv_arch_vcpu *a = &v->arch;
+	u64 *s = a->sysregs;
+	u64 ctl = s[SR_CNTV_CTL];
+
+	mv_write_sysreg(vttbr_el2, v->guest->arch.vttbr);
+	mv_write_sysreg(vmpidr_el2, a->vmpidr);
+	SYSREGS(LOAD_SYSREG)
+	mv_arm64_fp_restore(&a->fp);
+	mv_write_sysreg(hcr_el2, HCR_EL2_GUEST);
+	mv_isb();
+	mv_this_cpu()->vcpu = v;
+	v->host_cpu = mv_this_cpu()->id;
+	a->loaded = true;
+	mv_arm64_vgic_load(v);
+	mv_timer_cancel(&a->vtimer_event);
+	/* Expired while away: deliver it as the hardware would have. */
+	if (timer_due(ctl, s[SR_CNTV_CVAL])) {
+		ctl |= CNT_IMASK;
+		mv_arm64_vgic_inject_private(v, GIC_INTID_VTIMER);
+	}
+	mv_write_sysreg(cntv_ctl_el0, ctl);
+	mv_isb();
+}
+
+void mv_arch_vcpu_put(struct mv_vcpu *v)
+{
+	struct mv_arch_vcpu *a = &v->arch;
+	u64 *s = a->sysregs;
+
+	s[SR_CNTV_CTL] = mv_read_sysreg(cntv_ctl_el0);
+	mv_write_sysreg(cntv_ctl_el0, 0);
+	SYSREGS(SAVE_SYSREG)
+	mv_arm64_fp_save(&a->fp);
+	mv_arm64_vgic_put(v);
+	mv_write_sysreg(hcr_el2, HCR_EL2_HOST);
+	mv_write_sysreg(vttbr_el2, 0);
+	mv_isb();
+	a->loaded = false;
+	mv_this_cpu()->vcpu = NULL;
+	if ((s[SR_CNTV_CTL] & (CNT_ENABLE | CNT_IMASK)) == CNT_ENABLE)
+		mv_timer_arm(&a->vtimer_event, s[SR_CNTV_CVAL]);
+}
+
+void mv_arch_vcpu_free(struct mv_vcpu *v)
+{
+	mv_timer_cancel(&v->arch.ptimer_event);
+	mv_timer_cancel(&v->arch.vtimer_event);
+}
+
+/* --- Injection -------------------------------------------------------- */
+
+/* Take an exception to the guest's EL1 as the hardware would. */
+static void inject(struct mv_vcpu *v, u32 esr, u64 far, bool set_far)
+{
+	struct mv_arm64_guest_regs *r = &v->arch.regs;
+	u64 mode = r->pstate & 0x1f, offset;
+	bool from_el0 = (mode & PSTATE_AARCH32) || (mode & 0xc) == 0;
+
+	if (mode & PSTATE_AARCH32)
+		offset = 0x600;
+	else if (from_el0)
+		offset = 0x400;
+	else
+		offset = (mode & 1) ? 0x200 : 0x000;
+	/* Same-EL variants of the abort classes when taken from EL1. */
+	if (!from_el0 && (ESR_EC(esr) == EC_DABT_LOW ||
+			  ESR_EC(esr) == EC_IABT_LOW))
+		esr += 1U << 26;
+	mv_write_sysreg(esr_el1, esr);
+	if (set_far)
+		mv_write_sysreg(far_el1, far);
+	mv_write_sysreg(elr_el1, r->pc);
+	mv_write_sysreg(spsr_el1, r->pstate);
+	r->pstate = PSTATE_EL1H | PSTATE_DAIF;
+	r->pc = mv_read_sysreg(vbar_el1) + offset;
+}
+
+static void inject_undef(struct mv_vcpu *v)
+{
+	inject(v, (EC_UNKNOWN << 26) | ESR_IL, 0, false);
+}
+
+static void inject_abort(struct mv_vcpu *v, bool instruction, bool write,
+			 u64 far)
+{
+	u32 esr = ((instruction ? EC_IABT_LOW : EC_DABT_LOW) << 26) | ESR_IL |
+		  FSC_EXTERNAL_ABORT;
+
+	if (write && !instruction)
+		esr |= ISS_DABT_WNR;
+	inject(v, esr, far, true);
+	v->exits[MV_EXIT_ABORT]++;
+}
+
+/* --- Trap handlers ---------------------------------------------------- */
+
+static inline u64 reg_read(struct mv_vcpu *v, unsigned int rt)
+{
+	return rt == 31 ? 0 : v->arch.regs.x[rt];
+}
+
+static inline void reg_write(struct mv_vcpu *v, unsigned int rt, u64 val)
+{
+	if (rt != 31)
+		v->arch.regs.x[rt] = val;
+}
+
+static inline void skip_instruction(struct mv_vcpu *v, u32 esr)
+{
+	v->arch.regs.pc += (esr & ESR_IL) ? 4 : 2;
+}
+
+static int handle_dabt(struct mv_vcpu *v, u32 esr)
+{
+	u64 far = mv_read_sysreg(far_el2);
+	u64 ipa = ((mv_read_sysreg(hpfar_el2) >> 4) << 12) | (far & 0xfff);
+	bool write = esr & ISS_DABT_WNR;
+	unsigned int width, rt;
+	u64 val;
+
+	v->exits[MV_EXIT_MMIO]++;
+	if (!(esr & ISS_DABT_ISV) || (esr & ISS_DABT_S1PTW)) {
+		mv_guest_warn(v->guest, "vcpu%u: %s at 0x%lx (pc 0x%lx) "
+			      "cannot be emulated: abort injected\n", v->index,
+			      (esr & ISS_DABT_S1PTW) ?
+				"page table walk" : "access without syndrome",
+			      (unsigned long)ipa,
+			      (unsigned long)v->arch.regs.pc);
+		inject_abort(v, false, write, far);
+		return ACTION_RESUME;
+	}
+	width = 1U << ((esr >> 22) & 3);
+	rt = (esr >> 16) & 0x1f;
+	val = write ? reg_read(v, rt) : 0;
+	if (write && width < 8)
+		val &= (1UL << (8 * width)) - 1;
+	if (mv_arm64_vgic_mmio(v, ipa, width, write, &val) == -MV_ENOENT &&
+	    mv_guest_mmio(v, ipa, width, write, &val) < 0) {
+		inject_abort(v, false, write, far);
+		return ACTION_RESUME;
+	}
+	if (!write) {
+		if (width < 8)
+			val &= (1UL << (8 * width)) - 1;
+		if ((esr & ISS_DABT_SSE) && width < 8 &&
+		    (val & (1UL << (8 * width - 1))))
+			val |= ~0UL << (8 * width);
+		if (!(esr & ISS_DABT_SF))
+			val &= 0xffffffffUL;
+		reg_write(v, rt, val);
+	}
+	skip_instruction(v, esr);
+	return ACTION_RESUME;
+}
+
+/* op0, op1, CRn, CRm, op2 of a trapped MRS/MSR, as in the ESR ISS. */
+#define SYSREG(op0, op1, crn, crm, op2) \
+	(((op0) << 20) | ((op2) << 17) | ((op1) << 14) | ((crn) << 10) | \
+	 ((crm) << 1))
+#define SYSREG_MASK SYSREG(3, 7, 15, 15, 7)
+#define SR_ACTLR_EL1 SYSREG(3, 0, 1, 0, 1)
+#define SR_ICC_SGI1R SYSREG(3, 0, 12, 11, 5)
+#define SR_ICC_ASGI1R SYSREG(3, 0, 12, 11, 6)
+#define SR_ICC_SGI0R SYSREG(3, 0, 12, 11, 7)
+#define SR_CNTP_TVAL SYSREG(3, 3, 14, 2, 0)
+#define SR_CNTP_CTL SYSREG(3, 3, 14, 2, 1)
+#define SR_CNTP_CVAL SYSREG(3, 3, 14, 2, 2)
+
+static bool is_pmu_reg(u32 key)
+{
+	unsigned int op0 = (key >> 20) & 3, crn = (key >> 10) & 0xf;
+	unsigned int crm = (key >> 1) & 0xf;
+
+	return op0 == 3 && ((crn == 9 && crm >= 12) ||
+			    (crn == 14 && crm >= 8));
+}
+
+static int handle_sysreg(struct mv_vcpu *v, u32 esr)
+{
+	u32 key = esr & SYSREG_MASK;
+	bool read = esr & 1;
+	unsigned int rt = (esr >> 5) & 0x1f;
+	struct mv_arch_vcpu *a = &v->arch;
+	u64 val = read ? 0 : reg_read(v, rt), now;
+
+	v->exits[MV_EXIT_SYSREG]++;
+	switch (key) {
+	case SR_ACTLR_EL1:
+		break;		/* reads as zero: nothing to tune here */
+	case SR_ICC_SGI1R:
+	case SR_ICC_ASGI1R:
+		if (!read)
+			mv_arm64_vgic_sgi(v, val);
+		break;
+	case SR_ICC_SGI0R:
+		break;		/* group 0 is not offered */
+	case SR_CNTP_CTL:
+		if (read) {
+			val = a->cntp_ctl;
+			if ((val & CNT_ENABLE) &&
+			    mv_arch_counter() >= a->cntp_cval)
+				val |= CNT_ISTATUS;
+		} else {
+			a->cntp_ctl = val & (CNT_ENABLE | CNT_IMASK);
+			ptimer_update(v);
+		}
+		break;
+	case SR_CNTP_CVAL:
+		if (read) {
+			val = a->cntp_cval;
+		} else {
+			a->cntp_cval = val;
+			ptimer_update(v);
+		}
+		break;
+	case SR_CNTP_TVAL:
+		now = mv_arch_counter();
+		if (read) {
+			val = (u32)(a->cntp_cval - now);
+		} else {
+			a->cntp_cval = now + (s64)(s32)val;
+			ptimer_update(v);
+		}
+		break;
+	default:
+		/* Debug, OS lock and PMU registers: not offered, RAZ/WI. */
+		if (((key >> 20) & 3) == 2 || is_pmu_reg(key))
+			break;
+		mv_guest_warn(v->guest, "vcpu%u: %s of system register "
+			      "S%u_%u_C%u_C%u_%u (pc 0x%lx): undefined "
+			      "instruction injected\n", v->index,
+			      read ? "read" : "write", (key >> 20) & 3,
+			      (key >> 14) & 7, (key >> 10) & 0xf,
+			      (key >> 1) & 0xf, (key >> 17) & 7,
+			      (unsigned long)a->regs.pc);
+		inject_undef(v);
+		return ACTION_RESUME;
+	}
+	if (read)
+		reg_write(v, rt, val);
+	skip_instruction(v, esr);
+	return ACTION_RESUME;
+}
+
+#define PSCI_VERSION 0x84000000
+#define PSCI_CPU_SUSPEND 0x84000001
+#define PSCI_CPU_OFF 0x84000002
+#define PSCI_CPU_ON 0x84000003
+#define PSCI_AFFINITY_INFO 0x84000004
+#define PSCI_MIGRATE_INFO_TYPE 0x84000006
+#define PSCI_SYSTEM_OFF 0x84000008
+#define PSCI_SYSTEM_RESET 0x84000009
+#define PSCI_FEATURES 0x8400000a
+#define PSCI_64BIT 0x40000000
+#define PSCI_1_0 0x10000
+#define PSCI_TOS_NOT_PRESENT 2
+
+static bool psci_implemented(u32 fn)
+{
+	switch (fn & ~PSCI_64BIT) {
+	case PSCI_VERSION:
+	case PSCI_CPU_OFF:
+	case PSCI_MIGRATE_INFO_TYPE:
+	case PSCI_SYSTEM_OFF:
+	case PSCI_SYSTEM_RESET:
+	case PSCI_FEATURES:
+		return !(fn & PSCI_64BIT);
+	case PSCI_CPU_SUSPEND:
+	case PSCI_CPU_ON:
+	case PSCI_AFFINITY_INFO:
+		return true;
+	}
+	return false;
+}
+
+static int handle_psci(struct mv_vcpu *v, bool smc)
+{
+	u64 *x = v->arch.regs.x;
+	u32 fn = (u32)x[0];
+	/* SMC32/HVC32 calls pass 32-bit arguments. */
+	u64 mask = (fn & PSCI_64BIT) ? ~0UL : 0xffffffffUL;
+	u64 a1 = x[1] & mask, a2 = x[2] & mask, a3 = x[3] & mask;
+	s64 ret = MV_PSCI_NOT_SUPPORTED;
+	int action = ACTION_RESUME;
+
+	v->exits[smc ? MV_EXIT_SMC : MV_EXIT_HVC]++;
+	if (!psci_implemented(fn)) {
+		mv_guest_warn(v->guest, "vcpu%u: unknown %s function 0x%x: "
+			      "NOT_SUPPORTED\n", v->index, smc ? "SMC" : "HVC",
+			      fn);
+		x[0] = (u64)ret;
+		return action;
+	}
+	switch (fn & ~PSCI_64BIT) {
+	case PSCI_VERSION:
+		ret = PSCI_1_0;
+		break;
+	case PSCI_CPU_SUSPEND:
+		/* Every power state is a standby: wait like WFI. */
+		ret = MV_PSCI_SUCCESS;
+		action = MV_RUN_WFI;
+		break;
+	case PSCI_CPU_OFF:
+		return MV_RUN_OFF;
+	case PSCI_CPU_ON:
+		ret = mv_vcpu_psci_cpu_on(v, a1, a2, a3);
+		break;
+	case PSCI_AFFINITY_INFO:
+		ret = a2 ? MV_PSCI_INVALID_PARAMETERS :
+			   mv_vcpu_psci_affinity(v, a1);
+		break;
+	case PSCI_MIGRATE_INFO_TYPE:
+		ret = PSCI_TOS_NOT_PRESENT;
+		break;
+	case PSCI_SYSTEM_OFF:
+	case PSCI_SYSTEM_RESET:
+		mv_vcpu_psci_system(v, fn == PSCI_SYSTEM_RESET);
+		return MV_RUN_CHECK;
+	case PSCI_FEATURES:
+		/* CPU_SUSPEND: the original power_state format. */
+		ret = psci_implemented((u32)a1) ? 0 : MV_PSCI_NOT_SUPPORTED;
+		break;
+	}
+	x[0] = (u64)ret;
+	return action;
+}
+
+static int handle_sync(struct mv_vcpu *v)
+{
+	u32 esr = mv_read_sysreg(esr_el2);
+
+	switch (ESR_EC(esr)) {
+	case EC_HVC64:
+		return handle_psci(v, false);
+	case EC_SYSREG:
+		return handle_sysreg(v, esr);
+	case EC_DABT_LOW:
+		return handle_dabt(v, esr);
+	case EC_WFX:
+		skip_instruction(v, esr);
+		if (esr & 1) {
+			v->exits[MV_EXIT_WFE]++;
+			return MV_RUN_WFE;
+		}
+		v->exits[MV_EXIT_WFI]++;
+		return MV_RUN_WFI;
+	case EC_SMC64:
+		skip_instruction(v, esr);	/* trapped: ELR is the SMC */
+		return handle_psci(v, true);
+	case EC_IABT_LOW: {
+		u64 far = mv_read_sysreg(far_el2);
+
+		mv_guest_warn(v->guest, "vcpu%u: instruction fetch from "
+			      "0x%lx outside its RAM: abort injected\n",
+			      v->index, (unsigned long)far);
+		inject_abort(v, true, false, far);
+		return ACTION_RESUME;
+	}
+	default:
+		v->exits[MV_EXIT_OTHER]++;
+		mv_guest_warn(v->guest, "vcpu%u: unexpected trap (ESR 0x%x, "
+			      "pc 0x%lx): undefined instruction injected\n",
+			      v->index, esr, (unsigned long)v->arch.regs.pc);
+		inject_undef(v);
+		return ACTION_RESUME;
+	}
+}
+
+enum mv_run_action mv_arch_vcpu_run(struct mv_vcpu *v)
+{
+	for (;;) {
+		long kind;
+		int action;
+
+		if (v->arch.vgic.dirty)
+			mv_arm64_vgic_flush(v);
+		kind = mv_arm64_guest_run(&v->arch.regs);
+		if (kind != EXIT_SYNC) {
+			if (kind == EXIT_SERROR) {
+				mv_guest_warn(v->guest, "vcpu%u: SError "
+					      "(ESR 0x%lx)\n", v->index,
+					      (unsigned long)
+						mv_read_sysreg(esr_el2));
+				v->exits[MV_EXIT_OTHER]++;
+				return MV_RUN_CHECK;
+			}
+			v->exits[MV_EXIT_IRQ]++;
+			mv_arm64_vgic_maintenance(v);
+			return MV_RUN_IRQ;
+		}
+		action = handle_sync(v);
+		if (action != ACTION_RESUME)
+			return action;
+		if (MV_READ_ONCE(v->requests) || mv_sched_need_resched())
+			return MV_RUN_CHECK;
+	}
+}
+
+void mv_arch_guest_mem_sync(void *host, size_t size)
+{
+	mv_arm64_dcache_clean(host, size);
+	__asm__ volatile("ic ialluis\n\tdsb ish\n\tisb" : : : "memory");
+}

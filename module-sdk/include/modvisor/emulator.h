@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Guest device emulators (DESIGN §4, §5). A module declares the
+ * compatible it emulates; the nucleus creates one struct mv_emu for each
+ * matching node under /guests/<guest>/devices, calls probe, and sends it
+ * every trapped access to the node's first reg range:
+ *
+ *   static const struct mv_emu_ops pl011_ops = {
+ *	.probe = pl011_probe, .read = pl011_read,
+ *	.write = pl011_write, .reset = pl011_reset,
+ *   };
+ *   MV_MODULE(pl011_emu, NULL, NULL);
+ *   MV_EMULATOR("arm,pl011", pl011_ops);	(alias emu:arm,pl011)
+ *
+ * read and write run on the trapping vCPU in its exit path: they must not
+ * block. A module with a live instance cannot be unloaded.
+ */
+#ifndef MODVISOR_EMULATOR_H
+#define MODVISOR_EMULATOR_H
+
+#include <modvisor/device.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct mv_guest;
+
+/* A device tree node (of the guest definition), for probe. */
+struct mv_dt_node {
+	const void *fdt;
+	int offset;
+};
+
+/* A property as a string, or NULL if absent or not a string. */
+const char *mv_dt_string(const struct mv_dt_node *n, const char *prop);
+/* A property's first cell (or its only 64-bit value): 0 or MV_ENOENT. */
+int mv_dt_u32(const struct mv_dt_node *n, const char *prop, uint32_t *val);
+int mv_dt_u64(const struct mv_dt_node *n, const char *prop, uint64_t *val);
+bool mv_dt_has(const struct mv_dt_node *n, const char *prop);
+
+/* One emulated device of one guest. */
+struct mv_emu {
+	struct mv_guest *guest;
+	const char *guest_name;	/* "linux0" */
+	const char *name;	/* node name: "uart@9000000" */
+	uint64_t base, size;	/* its first reg range, in guest IPA */
+	int irq;		/* guest INTID of its first interrupt, or -1 */
+	void *priv;		/* the emulator's */
+};
+
+struct mv_emu_ops {
+	/* 0: the instance is live; an error refuses the device (logged). */
+	int (*probe)(struct mv_emu *emu, const struct mv_dt_node *node);
+	/*
+	 * offset within the range, width 1, 2, 4 or 8 bytes. Return 0, or an
+	 * error to have a data abort injected into the guest.
+	 */
+	int (*read)(struct mv_emu *emu, uint64_t offset, unsigned int width,
+		    uint64_t *val);
+	int (*write)(struct mv_emu *emu, uint64_t offset, unsigned int width,
+		     uint64_t val);
+	void (*reset)(struct mv_emu *emu);	/* guest reset */
+	void (*remove)(struct mv_emu *emu);	/* guest destroyed */
+};
+
+/* Drive the device's interrupt line (level) into the guest's vGIC. */
+void mv_emu_irq_set(struct mv_emu *emu, bool level);
+
+#endif
