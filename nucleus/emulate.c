@@ -188,37 +188,19 @@ void mv_emu_destroy_all(struct mv_guest *g)
 	}
 }
 
-int mv_guest_mmio(struct mv_vcpu *v, u64 ipa, unsigned int width, bool write,
-		  u64 *val)
+int mv_guest_mmio_refused(struct mv_vcpu *v, u64 ipa, unsigned int width,
+			  bool write, const char *by, int err)
 {
-	struct mv_guest *g = v->guest;
-	int err;
-
-	for (unsigned int i = 0; i < g->nr_devices; i++) {
-		struct mv_emu_instance *inst = g->devices[i];
-		struct mv_emu *emu = &inst->emu;
-		u64 off = ipa - emu->base;
-
-		if (ipa < emu->base || off >= emu->size)
-			continue;
-		if (write)
-			err = inst->ops->write ?
-				inst->ops->write(emu, off, width, *val) :
-				-MV_EINVAL;
-		else
-			err = inst->ops->read ?
-				inst->ops->read(emu, off, width, val) :
-				-MV_EINVAL;
-		if (err)
-			mv_guest_warn(g, "vcpu%u: %u-byte %s at 0x%lx: %s "
-				      "refused it (error %d): abort injected\n",
-				      v->index, width, write ? "write" : "read",
-				      (unsigned long)ipa, inst->name, err);
-		return err;
-	}
-	mv_guest_warn(g, "vcpu%u: %u-byte %s at 0x%lx (pc 0x%lx): nothing "
-		      "there: abort injected\n", v->index, width,
-		      write ? "write" : "read", (unsigned long)ipa,
-		      (unsigned long)v->arch.regs.pc);
-	return -MV_ENOENT;
+	if (by)
+		mv_guest_warn(v->guest, "vcpu%u: %u-byte %s at 0x%lx: %s "
+			      "refused it (error %d): abort injected\n",
+			      v->index, width, write ? "write" : "read",
+			      (unsigned long)ipa, by, err);
+	else
+		mv_guest_warn(v->guest, "vcpu%u: %u-byte %s at 0x%lx (pc "
+			      "0x%lx): nothing there: abort injected\n",
+			      v->index, width, write ? "write" : "read",
+			      (unsigned long)ipa,
+			      (unsigned long)v->arch.regs.pc);
+	return err;
 }

@@ -1,31 +1,62 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Entering a guest and coming back. mv_arm64_guest_run(regs) saves the
- * host's callee-saved registers and regs on the EL2 stack, loads the
- * guest's registers and erets. An exception from the guest lands in the
- * lower-EL vectors (vectors.S), which branch to guest_exit_<kind>: the
- * guest's registers go back to regs and mv_arm64_guest_run returns the
- * kind. Only x0-x30, PC and PSTATE move here; the rest of the guest's
- * state stays in the CPU until the vCPU leaves it (vcpu.c), which keeps
- * a trap round trip short.
+ * Running a guest. mv_arm64_guest_loop(v) saves the host's callee-saved
+ * registers and v on the EL2 stack once, loads the guest's registers and
+ * erets. An exception from the guest lands in the lower-EL vectors
+ * (vectors.S), which branch to mv_arm64_guest_exit with the kind, and
+ * mv_arm64_handle_exit(v, kind) decides in C. If it returns -1 the guest
+ * continues at once; any other value leaves the loop and is returned.
+ *
+ * To keep a trap short only what C may clobber is saved on the way out:
+ * x0-x18, x30, PC and PSTATE. The guest's x19-x29 stay in the CPU (C
+ * preserves them) unless the handler asks for them (-2: it needs one as
+ * an operand), or the loop is left; GUEST_FULL then says that
+ * v->arch.regs holds them and they are loaded from there on the way in.
+ * Everything else of the guest (EL1 system registers, FP, timer, vGIC)
+ * stays in the CPU throughout.
  */
 #include "asm_defs.h"
 
 #define GUEST_PC (31 * 8)
-#define HOST_FRAME 112			/* x19-x30 and regs */
-#define HOST_REGS_PTR 96
+#define GUEST_FULL (33 * 8)
+#define HOST_FRAME 112			/* x19-x30, v, the exit kind */
+#define HOST_VCPU 96
+#define HOST_KIND 104
+#define RESUME (-1)
+#define NEED_REGS (-2)
+
+.macro save_callee_saved_guest_regs
+	stp	x19, x20, [x0, #16 * 9 + 8]
+	stp	x21, x22, [x0, #16 * 10 + 8]
+	stp	x23, x24, [x0, #16 * 11 + 8]
+	stp	x25, x26, [x0, #16 * 12 + 8]
+	stp	x27, x28, [x0, #16 * 13 + 8]
+	str	x29, [x0, #16 * 14 + 8]
+	mov	x1, #1
+	str	x1, [x0, #GUEST_FULL]
+.endm
 
 	.text
-	.globl	mv_arm64_guest_run
-mv_arm64_guest_run:			/* x0 = struct mv_arm64_guest_regs * */
+	.globl	mv_arm64_guest_loop
+mv_arm64_guest_loop:			/* x0 = struct mv_vcpu * */
 	stp	x29, x30, [sp, #-HOST_FRAME]!
 	stp	x19, x20, [sp, #16]
 	stp	x21, x22, [sp, #32]
 	stp	x23, x24, [sp, #48]
 	stp	x25, x26, [sp, #64]
 	stp	x27, x28, [sp, #80]
-	str	x0, [sp, #HOST_REGS_PTR]
-	ldp	x1, x2, [x0, #GUEST_PC]
+	str	x0, [sp, #HOST_VCPU]
+guest_enter:				/* x0 = v; regs are its first member */
+	ldr	x1, [x0, #GUEST_FULL]
+	cbz	x1, 1f
+	ldp	x19, x20, [x0, #16 * 9 + 8]
+	ldp	x21, x22, [x0, #16 * 10 + 8]
+	ldp	x23, x24, [x0, #16 * 11 + 8]
+	ldp	x25, x26, [x0, #16 * 12 + 8]
+	ldp	x27, x28, [x0, #16 * 13 + 8]
+	ldr	x29, [x0, #16 * 14 + 8]
+	str	xzr, [x0, #GUEST_FULL]
+1:	ldp	x1, x2, [x0, #GUEST_PC]
 	msr	elr_el2, x1
 	msr	spsr_el2, x2
 	ldp	x2, x3, [x0, #16 * 1]
@@ -36,12 +67,7 @@ mv_arm64_guest_run:			/* x0 = struct mv_arm64_guest_regs * */
 	ldp	x12, x13, [x0, #16 * 6]
 	ldp	x14, x15, [x0, #16 * 7]
 	ldp	x16, x17, [x0, #16 * 8]
-	ldp	x18, x19, [x0, #16 * 9]
-	ldp	x20, x21, [x0, #16 * 10]
-	ldp	x22, x23, [x0, #16 * 11]
-	ldp	x24, x25, [x0, #16 * 12]
-	ldp	x26, x27, [x0, #16 * 13]
-	ldp	x28, x29, [x0, #16 * 14]
+	ldr	x18, [x0, #16 * 9]
 	ldr	x30, [x0, #16 * 15]
 	ldp	x0, x1, [x0]
 	eret
@@ -49,7 +75,8 @@ mv_arm64_guest_run:			/* x0 = struct mv_arm64_guest_regs * */
 /* From the vectors, with the guest's x0 and x1 pushed and x1 = kind. */
 	.globl	mv_arm64_guest_exit
 mv_arm64_guest_exit:
-	ldr	x0, [sp, #16 + HOST_REGS_PTR]
+	ldr	x0, [sp, #16 + HOST_VCPU]
+	str	x1, [sp, #16 + HOST_KIND]
 	stp	x2, x3, [x0, #16 * 1]
 	stp	x4, x5, [x0, #16 * 2]
 	stp	x6, x7, [x0, #16 * 3]
@@ -58,19 +85,27 @@ mv_arm64_guest_exit:
 	stp	x12, x13, [x0, #16 * 6]
 	stp	x14, x15, [x0, #16 * 7]
 	stp	x16, x17, [x0, #16 * 8]
-	stp	x18, x19, [x0, #16 * 9]
-	stp	x20, x21, [x0, #16 * 10]
-	stp	x22, x23, [x0, #16 * 11]
-	stp	x24, x25, [x0, #16 * 12]
-	stp	x26, x27, [x0, #16 * 13]
-	stp	x28, x29, [x0, #16 * 14]
+	str	x18, [x0, #16 * 9]
 	str	x30, [x0, #16 * 15]
 	ldp	x2, x3, [sp], #16
 	stp	x2, x3, [x0]
 	mrs	x2, elr_el2
 	mrs	x3, spsr_el2
 	stp	x2, x3, [x0, #GUEST_PC]
-	mov	x0, x1
+2:	bl	mv_arm64_handle_exit		/* x0 = v, x1 = kind */
+	cmn	x0, #-RESUME
+	b.ne	3f
+	ldr	x0, [sp, #HOST_VCPU]
+	b	guest_enter
+3:	mov	x2, x0
+	ldr	x0, [sp, #HOST_VCPU]
+	ldr	x1, [x0, #GUEST_FULL]
+	cbnz	x1, 4f
+	save_callee_saved_guest_regs
+4:	cmn	x2, #-NEED_REGS
+	ldr	x1, [sp, #HOST_KIND]
+	b.eq	2b
+	mov	x0, x2
 	ldp	x19, x20, [sp, #16]
 	ldp	x21, x22, [sp, #32]
 	ldp	x23, x24, [sp, #48]

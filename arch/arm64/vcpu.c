@@ -65,11 +65,12 @@
 #define CNT_IMASK 2UL
 #define CNT_ISTATUS 4UL
 
-/* Keep going (internal to this file). */
+/* Keep going; call again with x19-x29 in v->arch.regs (guest_entry.S). */
 #define ACTION_RESUME (-1)
+#define ACTION_NEED_REGS (-2)
 
 enum mv_arm64_exit_kind { EXIT_SYNC, EXIT_IRQ, EXIT_FIQ, EXIT_SERROR };
-long mv_arm64_guest_run(struct mv_arm64_guest_regs *regs);
+long mv_arm64_guest_loop(struct mv_vcpu *v);
 void mv_arm64_fp_save(struct mv_arm64_fp *fp);
 void mv_arm64_fp_restore(const struct mv_arm64_fp *fp);
 void mv_arm64_stage2_init(void);
@@ -229,6 +230,7 @@ void mv_arch_vcpu_reset(struct mv_vcpu *v, u64 pc, u64 arg)
 	memset(&a->fp, 0, sizeof(a->fp));
 	memset(a->sysregs, 0, sizeof(a->sysregs));
 	a->regs.x[0] = arg;
+	a->regs.full = 1;
 	a->regs.pc = pc;
 	a->regs.pstate = PSTATE_EL1H | PSTATE_DAIF;
 	a->sysregs[SR_SCTLR] = SCTLR_EL1_RESET;
@@ -335,6 +337,12 @@ static void inject_abort(struct mv_vcpu *v, bool instruction, bool write,
 
 /* --- Trap handlers ---------------------------------------------------- */
 
+/* Operand rt is one the trap path left in the CPU (guest_entry.S). */
+static inline bool reg_in_cpu(struct mv_vcpu *v, unsigned int rt)
+{
+	return rt - 19 <= 29 - 19 && !v->arch.regs.full;
+}
+
 static inline u64 reg_read(struct mv_vcpu *v, unsigned int rt)
 {
 	return rt == 31 ? 0 : v->arch.regs.x[rt];
@@ -351,44 +359,81 @@ static inline void skip_instruction(struct mv_vcpu *v, u32 esr)
 	v->arch.regs.pc += (esr & ESR_IL) ? 4 : 2;
 }
 
-static int handle_dabt(struct mv_vcpu *v, u32 esr)
+static inline u64 fault_ipa(void)
 {
-	u64 far = mv_read_sysreg(far_el2);
-	u64 ipa = ((mv_read_sysreg(hpfar_el2) >> 4) << 12) | (far & 0xfff);
-	bool write = esr & ISS_DABT_WNR;
-	unsigned int width, rt;
-	u64 val;
+	return ((mv_read_sysreg(hpfar_el2) >> 4) << 12) |
+	       (mv_read_sysreg(far_el2) & 0xfff);
+}
 
-	v->exits[MV_EXIT_MMIO]++;
-	if (!(esr & ISS_DABT_ISV) || (esr & ISS_DABT_S1PTW)) {
+/* An access the trap path cannot complete: say why, abort the guest. */
+static __attribute__((noinline, cold)) int dabt_refused(struct mv_vcpu *v,
+							 u32 esr)
+{
+	if (!(esr & ISS_DABT_ISV) || (esr & ISS_DABT_S1PTW))
 		mv_guest_warn(v->guest, "vcpu%u: %s at 0x%lx (pc 0x%lx) "
 			      "cannot be emulated: abort injected\n", v->index,
 			      (esr & ISS_DABT_S1PTW) ?
 				"page table walk" : "access without syndrome",
-			      (unsigned long)ipa,
+			      (unsigned long)fault_ipa(),
 			      (unsigned long)v->arch.regs.pc);
-		inject_abort(v, false, write, far);
-		return ACTION_RESUME;
+	inject_abort(v, false, esr & ISS_DABT_WNR, mv_read_sysreg(far_el2));
+	return ACTION_RESUME;
+}
+
+static inline int mmio(struct mv_vcpu *v, u64 ipa, unsigned int width,
+		       bool write, u64 *val)
+{
+	/* The vGIC's own ranges first; everything else is a device's. */
+	if (ipa - VGIC_DIST_BASE < VGIC_REDIST_BASE - VGIC_DIST_BASE +
+				   MV_GUEST_MAX_VCPUS * VGIC_REDIST_STRIDE) {
+		int err = mv_arm64_vgic_mmio(v, ipa, width, write, val);
+
+		if (err != -MV_ENOENT)
+			return err;
 	}
-	width = 1U << ((esr >> 22) & 3);
-	rt = (esr >> 16) & 0x1f;
-	val = write ? reg_read(v, rt) : 0;
-	if (write && width < 8)
-		val &= (1UL << (8 * width)) - 1;
-	if (mv_arm64_vgic_mmio(v, ipa, width, write, &val) == -MV_ENOENT &&
-	    mv_guest_mmio(v, ipa, width, write, &val) < 0) {
-		inject_abort(v, false, write, far);
-		return ACTION_RESUME;
-	}
-	if (!write) {
+	return mv_guest_mmio(v, ipa, width, write, val);
+}
+
+/* Bytes of a data abort's access, from its syndrome. */
+static inline unsigned int dabt_width(u32 esr)
+{
+	return 1U << ((esr >> 22) & 3);
+}
+
+static inline unsigned int dabt_reg(u32 esr)
+{
+	return (esr >> 16) & 0x1f;
+}
+
+/* Inlined into the exit handler: one prologue for the whole MMIO path. */
+static int handle_dabt(struct mv_vcpu *v, u32 esr)
+{
+	unsigned int width = dabt_width(esr);
+	u64 val, mask;
+
+	if (reg_in_cpu(v, dabt_reg(esr)))
+		return ACTION_NEED_REGS;
+	v->exits[MV_EXIT_MMIO]++;
+	if ((esr & (ISS_DABT_ISV | ISS_DABT_S1PTW)) != ISS_DABT_ISV)
+		return dabt_refused(v, esr);
+	if (esr & ISS_DABT_WNR) {
+		val = reg_read(v, dabt_reg(esr));
 		if (width < 8)
 			val &= (1UL << (8 * width)) - 1;
-		if ((esr & ISS_DABT_SSE) && width < 8 &&
-		    (val & (1UL << (8 * width - 1))))
-			val |= ~0UL << (8 * width);
+		if (mmio(v, fault_ipa(), width, true, &val))
+			return dabt_refused(v, esr);
+	} else {
+		val = 0;
+		if (mmio(v, fault_ipa(), width, false, &val))
+			return dabt_refused(v, esr);
+		width = dabt_width(esr);
+		mask = width == 8 ? ~0UL : (1UL << (8 * width)) - 1;
+		val &= mask;
+		if ((esr & ISS_DABT_SSE) && (val & ~(mask >> 1)))
+			val |= ~mask;
 		if (!(esr & ISS_DABT_SF))
 			val &= 0xffffffffUL;
-		reg_write(v, rt, val);
+		reg_write(v, dabt_reg(esr), val);
 	}
 	skip_instruction(v, esr);
 	return ACTION_RESUME;
@@ -416,14 +461,18 @@ static bool is_pmu_reg(u32 key)
 			    (crn == 14 && crm >= 8));
 }
 
-static int handle_sysreg(struct mv_vcpu *v, u32 esr)
+static __attribute__((noinline)) int handle_sysreg(struct mv_vcpu *v,
+						  u32 esr)
 {
 	u32 key = esr & SYSREG_MASK;
 	bool read = esr & 1;
 	unsigned int rt = (esr >> 5) & 0x1f;
 	struct mv_arch_vcpu *a = &v->arch;
-	u64 val = read ? 0 : reg_read(v, rt), now;
+	u64 val, now;
 
+	if (reg_in_cpu(v, rt))
+		return ACTION_NEED_REGS;
+	val = read ? 0 : reg_read(v, rt);
 	v->exits[MV_EXIT_SYSREG]++;
 	switch (key) {
 	case SR_ACTLR_EL1:
@@ -514,7 +563,7 @@ static bool psci_implemented(u32 fn)
 	return false;
 }
 
-static int handle_psci(struct mv_vcpu *v, bool smc)
+static __attribute__((noinline)) int handle_psci(struct mv_vcpu *v, bool smc)
 {
 	u64 *x = v->arch.regs.x;
 	u32 fn = (u32)x[0];
@@ -525,6 +574,10 @@ static int handle_psci(struct mv_vcpu *v, bool smc)
 	int action = ACTION_RESUME;
 
 	v->exits[smc ? MV_EXIT_SMC : MV_EXIT_HVC]++;
+	if (fn == PSCI_VERSION) {	/* the cheapest call: keep it cheap */
+		x[0] = PSCI_1_0;
+		return action;
+	}
 	if (!psci_implemented(fn)) {
 		mv_guest_warn(v->guest, "vcpu%u: unknown %s function 0x%x: "
 			      "NOT_SUPPORTED\n", v->index, smc ? "SMC" : "HVC",
@@ -607,34 +660,43 @@ static int handle_sync(struct mv_vcpu *v)
 	}
 }
 
-enum mv_run_action mv_arch_vcpu_run(struct mv_vcpu *v)
+/*
+ * From guest_entry.S after every exit, with the guest's registers saved:
+ * ACTION_RESUME goes straight back into the guest, anything else returns
+ * from mv_arm64_guest_loop to mv_arch_vcpu_run.
+ */
+long mv_arm64_handle_exit(struct mv_vcpu *v, long kind);
+long mv_arm64_handle_exit(struct mv_vcpu *v, long kind)
 {
-	for (;;) {
-		long kind;
-		int action;
+	int action;
 
-		if (v->arch.vgic.dirty)
-			mv_arm64_vgic_flush(v);
-		kind = mv_arm64_guest_run(&v->arch.regs);
-		if (kind != EXIT_SYNC) {
-			if (kind == EXIT_SERROR) {
-				mv_guest_warn(v->guest, "vcpu%u: SError "
-					      "(ESR 0x%lx)\n", v->index,
-					      (unsigned long)
-						mv_read_sysreg(esr_el2));
-				v->exits[MV_EXIT_OTHER]++;
-				return MV_RUN_CHECK;
-			}
-			v->exits[MV_EXIT_IRQ]++;
-			mv_arm64_vgic_maintenance(v);
-			return MV_RUN_IRQ;
-		}
+	if (__builtin_expect(kind == EXIT_SYNC, 1)) {
 		action = handle_sync(v);
 		if (action != ACTION_RESUME)
 			return action;
-		if (MV_READ_ONCE(v->requests) || mv_sched_need_resched())
+		if (MV_READ_ONCE(v->requests) ||
+		    MV_READ_ONCE(mv_this_cpu()->sched.need_resched))
 			return MV_RUN_CHECK;
+		if (v->arch.vgic.dirty)
+			mv_arm64_vgic_flush(v);
+		return ACTION_RESUME;
 	}
+	if (kind == EXIT_SERROR) {
+		mv_guest_warn(v->guest, "vcpu%u: SError (ESR 0x%lx)\n",
+			      v->index, (unsigned long)mv_read_sysreg(esr_el2));
+		v->exits[MV_EXIT_OTHER]++;
+		return MV_RUN_CHECK;
+	}
+	v->exits[MV_EXIT_IRQ]++;
+	mv_arm64_vgic_maintenance(v);
+	return MV_RUN_IRQ;
+}
+
+enum mv_run_action mv_arch_vcpu_run(struct mv_vcpu *v)
+{
+	if (v->arch.vgic.dirty)
+		mv_arm64_vgic_flush(v);
+	return mv_arm64_guest_loop(v);
 }
 
 void mv_arch_guest_mem_sync(void *host, size_t size)

@@ -112,6 +112,18 @@ static struct vgic_irq *irq_of(struct mv_guest *g, struct mv_vcpu *v,
 	return NULL;
 }
 
+/*
+ * Note that an interrupt's state changed: delivery scans only look at
+ * marked interrupts and unmark those that turn out to want nothing.
+ */
+static void mark(struct mv_guest *g, struct mv_vcpu *v, unsigned int intid)
+{
+	if (intid < VGIC_NR_PRIVATE)
+		v->arch.vgic.maybe |= 1U << intid;
+	else if (intid < VGIC_NR_IRQS)
+		g->arch.dist.maybe[(intid - 32) / 64] |= 1UL << ((intid - 32) % 64);
+}
+
 static struct mv_vcpu *spi_target(struct mv_guest *g, struct vgic_irq *irq)
 {
 	return g->vcpus[irq->target < g->nr_vcpus ? irq->target : 0];
@@ -146,6 +158,7 @@ static void vgic_sync(struct mv_vcpu *v)
 		lr = lr_read(i);
 		irq = irq_of(v->guest, v, (u32)lr);
 		if (!(lr & (LR_STATE_PENDING | LR_STATE_ACTIVE))) {
+			mark(v->guest, v, (u32)lr);
 			irq->in_lr = false;
 			irq->active = false;
 			vc->lr_used &= ~(1U << i);
@@ -161,46 +174,76 @@ static void vgic_sync(struct mv_vcpu *v)
 	}
 }
 
-/* The best interrupt for v not yet in a list register, or NULL. */
-static struct vgic_irq *best_candidate(struct mv_vcpu *v, unsigned int *intid)
+/*
+ * Up to max interrupts for v not yet in a list register, best priority
+ * first; returns how many (max + 1 if even more are waiting).
+ */
+static unsigned int candidates(struct mv_vcpu *v, unsigned int *intids,
+			       unsigned int max)
 {
 	struct mv_guest *g = v->guest;
-	struct vgic_irq *best = NULL;
+	struct vgic_dist *d = &g->arch.dist;
+	unsigned int n = 0, more = 0;
 
-	for (unsigned int i = 0; i < VGIC_NR_IRQS; i++) {
-		bool spi = i >= VGIC_NR_PRIVATE;
-		struct vgic_irq *irq = irq_of(g, v, i);
+	for (unsigned int w = 0; w <= VGIC_NR_SPIS / 64; w++) {
+		u64 bits = w == 0 ? v->arch.vgic.maybe : d->maybe[w - 1];
+		unsigned int base = w == 0 ? 0 : VGIC_NR_PRIVATE + (w - 1) * 64;
 
-		if (spi && spi_target(g, irq) != v)
-			continue;
-		if (irq_wants_delivery(g, irq, spi) &&
-		    (!best || irq->priority < best->priority)) {
-			best = irq;
-			*intid = i;
+		while (bits) {
+			unsigned int bit = __builtin_ctzl(bits), intid = base + bit;
+			struct vgic_irq *irq = irq_of(g, v, intid);
+			unsigned int pos;
+
+			bits &= bits - 1;
+			if (w && spi_target(g, irq) != v)
+				continue;	/* another vCPU's to look at */
+			if (!irq_wants_delivery(g, irq, w != 0)) {
+				if (w)
+					d->maybe[w - 1] &= ~(1UL << bit);
+				else
+					v->arch.vgic.maybe &= ~(1U << bit);
+				continue;
+			}
+			/* Insert by priority into the short sorted list. */
+			for (pos = n; pos && irq_of(g, v, intids[pos - 1])->priority >
+					      irq->priority; pos--)
+				if (pos < max)
+					intids[pos] = intids[pos - 1];
+			if (pos < max) {
+				intids[pos] = intid;
+				if (n < max)
+					n++;
+				else
+					more = 1;
+			} else {
+				more = 1;
+			}
 		}
 	}
-	return best;
+	return n + more;
 }
 
 /* Hand what is pending to free list registers. On v's CPU, v loaded. */
 static void vgic_flush_locked(struct mv_vcpu *v)
 {
 	struct vgic_cpu *vc = &v->arch.vgic;
+	unsigned int intids[VGIC_MAX_LRS], free = 0, n, next = 0;
 	u64 hcr = ICH_HCR_EN;
-	unsigned int intid;
 
 	vgic_sync(v);
 	vc->dirty = false;
-	for (unsigned int i = 0; i < nr_lrs; i++) {
+	for (unsigned int i = 0; i < nr_lrs; i++)
+		if (!(vc->lr_used & (1U << i)))
+			free++;
+	n = candidates(v, intids, free);
+	for (unsigned int i = 0; i < nr_lrs && next < n && next < free; i++) {
 		struct vgic_irq *irq;
 		u64 lr;
 
 		if (vc->lr_used & (1U << i))
 			continue;
-		irq = best_candidate(v, &intid);
-		if (!irq)
-			break;
-		lr = intid | LR_GROUP1 | LR_STATE_PENDING |
+		irq = irq_of(v->guest, v, intids[next]);
+		lr = intids[next++] | LR_GROUP1 | LR_STATE_PENDING |
 		     ((u64)irq->priority << LR_PRIO_SHIFT);
 		if (irq->active)
 			lr |= LR_STATE_ACTIVE;
@@ -212,7 +255,7 @@ static void vgic_flush_locked(struct mv_vcpu *v)
 		lr_write(i, lr);
 	}
 	/* Some had to wait: hear about it when the guest frees an LR. */
-	if (best_candidate(v, &intid))
+	if (n > free)
 		hcr |= ICH_HCR_UIE;
 	mv_write_sysreg(ICH_HCR_EL2, hcr);
 }
@@ -272,7 +315,7 @@ bool mv_arm64_vgic_has_pending(struct mv_vcpu *v)
 	struct vgic_cpu *vc = &v->arch.vgic;
 	unsigned long flags = mv_spin_lock_irqsave(&g->arch.vgic_lock);
 	unsigned int intid;
-	bool pending = best_candidate(v, &intid) != NULL;
+	bool pending = candidates(v, &intid, 1) != 0;
 
 	for (unsigned int i = 0; !pending && i < nr_lrs; i++)
 		if ((vc->lr_used & (1U << i)) &&
@@ -310,6 +353,7 @@ void mv_arch_guest_irq_set(struct mv_guest *g, unsigned int intid, bool level)
 			irq->pending = true;
 		if (irq->level != level) {
 			irq->level = level;
+			mark(g, NULL, intid);
 			target = touch(spi_target(g, irq));
 		}
 	}
@@ -324,6 +368,7 @@ void mv_arm64_vgic_inject_private(struct mv_vcpu *v, unsigned int intid)
 	unsigned long flags = mv_spin_lock_irqsave(&g->arch.vgic_lock);
 
 	v->arch.vgic.priv[intid].pending = true;
+	mark(g, v, intid);
 	touch(v);
 	mv_spin_unlock_irqrestore(&g->arch.vgic_lock, flags);
 	kick(v);
@@ -340,6 +385,7 @@ void mv_arch_guest_irq_reset(struct mv_guest *g)
 	unsigned long flags = mv_spin_lock_irqsave(&g->arch.vgic_lock);
 
 	g->arch.dist.ctlr = 0;
+	memset(g->arch.dist.maybe, 0xff, sizeof(g->arch.dist.maybe));
 	for (unsigned int i = 0; i < VGIC_NR_SPIS; i++)
 		irq_reset(&g->arch.dist.spi[i], false);
 	for (unsigned int c = 0; c < g->nr_vcpus; c++) {
@@ -348,6 +394,7 @@ void mv_arch_guest_irq_reset(struct mv_guest *g)
 		for (unsigned int i = 0; i < VGIC_NR_PRIVATE; i++)
 			irq_reset(&vc->priv[i], i < 16);
 		vc->lr_used = 0;
+		vc->maybe = ~0U;
 		vc->vmcr = vc->ap0r0 = vc->ap1r0 = 0;
 		vc->asleep = true;
 		vc->dirty = true;
@@ -377,6 +424,7 @@ void mv_arm64_vgic_sgi(struct mv_vcpu *v, u64 val)
 	for (unsigned int i = 0; i < g->nr_vcpus; i++)
 		if (targets & (1U << i)) {
 			g->vcpus[i]->arch.vgic.priv[intid].pending = true;
+			mark(g, g->vcpus[i], intid);
 			touch(g->vcpus[i]);
 		}
 	mv_spin_unlock_irqrestore(&g->arch.vgic_lock, flags);
@@ -422,6 +470,7 @@ static struct mv_vcpu *bits_access(struct mv_guest *g, struct mv_vcpu *v,
 		if (!(*val & (1UL << i)) || *b == (set > 0))
 			continue;
 		*b = set > 0;
+		mark(g, v, first + i);
 		kicked = touch(first + i < VGIC_NR_PRIVATE ? v :
 			       spi_target(g, irq));
 	}
@@ -461,8 +510,10 @@ static void config_access(struct mv_guest *g, struct mv_vcpu *v,
 		if (!irq)
 			break;
 		/* SGIs are always edge-triggered. */
-		if (write && first + i >= 16)
+		if (write && first + i >= 16) {
 			irq->edge = *val & (2UL << (2 * i));
+			mark(g, v, first + i);
+		}
 		else if (!write && irq->edge)
 			out |= 2UL << (2 * i);
 	}
@@ -516,6 +567,7 @@ static struct mv_vcpu *dist_access(struct mv_guest *g, struct mv_vcpu *v,
 	case GICD_CTLR:
 		if (write) {
 			d->ctlr = *val & GICD_CTLR_ENABLE_G1A;
+			memset(d->maybe, 0xff, sizeof(d->maybe));
 			for (unsigned int i = 0; i < g->nr_vcpus; i++)
 				touch(g->vcpus[i]);
 			return g->vcpus[0];
@@ -550,6 +602,7 @@ static struct mv_vcpu *dist_access(struct mv_guest *g, struct mv_vcpu *v,
 		irq->target = (irq->irouter & (1UL << 31)) ? 0 :
 			      (irq->irouter & 0xff00ffff00UL) ? 0xff :
 			      irq->irouter & 0xff;
+		mark(g, v, (off - GICD_IROUTER) / 8);
 		return touch(spi_target(g, irq));
 	}
 	/* SPIs only: private interrupts live in the redistributors. */

@@ -32,6 +32,7 @@ struct vgic_cpu {
 	struct vgic_irq priv[VGIC_NR_PRIVATE];	/* SGIs and PPIs */
 	u64 lr[VGIC_MAX_LRS];			/* saved while not loaded */
 	u32 lr_used;				/* LRs the model handed out */
+	u32 maybe;				/* private ones to look at */
 	u64 vmcr, ap0r0, ap1r0;
 	bool dirty;				/* something to flush in */
 	bool asleep;				/* GICR_WAKER.ProcessorSleep */
@@ -39,6 +40,7 @@ struct vgic_cpu {
 
 struct vgic_dist {
 	u32 ctlr;
+	u64 maybe[VGIC_NR_SPIS / 64];	/* SPIs that may want delivery */
 	struct vgic_irq spi[VGIC_NR_SPIS];
 };
 
@@ -62,6 +64,7 @@ struct mv_arm64_guest_regs {
 	u64 x[31];
 	u64 pc;			/* ELR_EL2 */
 	u64 pstate;		/* SPSR_EL2 */
+	u64 full;		/* x19-x29 are here, not only in the CPU */
 };
 
 struct mv_arm64_fp {

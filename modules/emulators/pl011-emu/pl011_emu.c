@@ -69,15 +69,22 @@ static void irq_set(struct pl011_dev *d, bool level)
 		mv_emu_irq_set(d->emu, level);
 }
 
-/* Under lock: move typed bytes into the receive FIFO while it has room. */
-static void refill(struct pl011_dev *d)
+/*
+ * Under lock: move typed bytes into the receive FIFO while it has room;
+ * true if any moved.
+ */
+static inline __attribute__((always_inline))
+bool refill(struct pl011_dev *d)
 {
-	unsigned int tail = d->in_tail;
+	unsigned int tail = d->in_tail, start = tail;
 	unsigned int head = __atomic_load_n(&d->in_head, __ATOMIC_ACQUIRE);
 
+	if (tail == head)
+		return false;
 	while (tail != head && pl011_rx_room(&d->regs))
 		pl011_rx_push(&d->regs, (uint8_t)d->backlog[tail++ % BACKLOG]);
 	__atomic_store_n(&d->in_tail, tail, __ATOMIC_RELEASE);
+	return tail != start;
 }
 
 /*
@@ -110,13 +117,15 @@ static int pl011_read(struct mv_emu *emu, uint64_t offset, unsigned int width,
 {
 	struct pl011_dev *d = emu->priv;
 	uint32_t v = 0;
-	bool ok;
+	bool ok, moved;
 
 	dev_lock(d);
-	refill(d);		/* FR and DR see what was typed */
+	moved = refill(d);	/* FR and DR see what was typed */
 	ok = pl011_regs_read(&d->regs, offset, width, &v);
-	while (settle(d))
-		;
+	/* Only new input or a DR read (it pops the FIFO) change the line. */
+	if (moved || (offset & ~3u) == PL011_DR)
+		while (settle(d))
+			;
 	dev_unlock(d);
 	*val = v;
 	return ok ? 0 : -MV_EINVAL;

@@ -9,6 +9,7 @@
 #define MV_GUEST_H
 
 #include <mv/arch_guest.h>
+#include <mv/errno.h>
 #include <mv/list.h>
 #include <mv/mutex.h>
 #include <mv/sched.h>
@@ -91,12 +92,42 @@ bool mv_guest_ram_contains(const struct mv_guest *g, u64 ipa, u64 size);
 /* Host address of guest RAM at ipa if size bytes lie in one region. */
 void *mv_guest_ram_ptr(const struct mv_guest *g, u64 ipa, u64 size);
 /*
- * An access to an IPA that is not RAM: the emulator of the region (or
- * the arch's own) handles it. 0, -MV_ENOENT (nothing there), or the
- * emulator's error; each makes the arch inject an abort if not 0.
+ * An access to an IPA that is neither RAM nor the arch's own: the
+ * emulator of the device there handles it. 0, or -MV_ENOENT (nothing
+ * there) or the emulator's error, logged (the arch injects an abort).
+ * Inline: it is on every MMIO trap.
  */
-int mv_guest_mmio(struct mv_vcpu *v, u64 ipa, unsigned int width,
-		  bool write, u64 *val);
+__attribute__((cold))
+int mv_guest_mmio_refused(struct mv_vcpu *v, u64 ipa, unsigned int width,
+			  bool write, const char *by, int err);
+
+static inline int mv_guest_mmio(struct mv_vcpu *v, u64 ipa,
+				unsigned int width, bool write, u64 *val)
+{
+	struct mv_guest *g = v->guest;
+
+	for (unsigned int i = 0; i < g->nr_devices; i++) {
+		struct mv_emu_instance *inst = g->devices[i];
+		struct mv_emu *emu = &inst->emu;
+		u64 off = ipa - emu->base;
+		int err;
+
+		if (off >= emu->size)
+			continue;
+		if (write)
+			err = inst->ops->write ?
+				inst->ops->write(emu, off, width, *val) :
+				-MV_EINVAL;
+		else
+			err = inst->ops->read ?
+				inst->ops->read(emu, off, width, val) :
+				-MV_EINVAL;
+		return err ? mv_guest_mmio_refused(v, ipa, width, write,
+						   inst->name, err) : 0;
+	}
+	return mv_guest_mmio_refused(v, ipa, width, write, NULL, -MV_ENOENT);
+}
+
 /* Log a guest's misdeed, rate-limited per guest. */
 __attribute__((format(printf, 2, 3)))
 void mv_guest_warn(struct mv_guest *g, const char *fmt, ...);
