@@ -15,6 +15,7 @@
 #include <mv/heap.h>
 #include <mv/log.h>
 #include <mv/modload.h>
+#include <mv/nucleus.h>
 #include <mv/module.h>
 #include <mv/page_alloc.h>
 #include <mv/time.h>
@@ -38,6 +39,12 @@ static struct mv_list guests = MV_LIST_INIT(guests);
 static unsigned int nr_guests;
 static struct mv_mutex guests_lock = MV_MUTEX_INIT(guests_lock);
 static bool virt_ready;
+static u64 guest_ram_bytes;
+
+u64 mv_guest_ram_allocated(void)
+{
+	return __atomic_load_n(&guest_ram_bytes, __ATOMIC_RELAXED);
+}
 
 int mv_guest_fdt_build(const struct mv_guest *g, const char *bootargs,
 		       u64 initrd_start, u64 initrd_end, void **out,
@@ -76,7 +83,7 @@ const char *mv_exit_reason_name(enum mv_exit_reason r)
 
 void mv_guest_warn(struct mv_guest *g, const char *fmt, ...)
 {
-	u64 now = mv_time_ns();
+	u64 now = mv_time_ns(), seen;
 	char msg[160];
 	va_list ap;
 
@@ -90,8 +97,11 @@ void mv_guest_warn(struct mv_guest *g, const char *fmt, ...)
 			mv_log(MV_LOG_WARN, "guest %s: %lu more messages "
 			       "suppressed\n", g->name, (unsigned long)dropped);
 	}
-	if (__atomic_fetch_add(&g->warn_count, 1, __ATOMIC_RELAXED) >=
-	    WARN_BURST)
+	seen = __atomic_fetch_add(&g->warn_count, 1, __ATOMIC_RELAXED);
+	if (seen == WARN_BURST)
+		mv_log(MV_LOG_WARN, "guest %s: more of its misdeeds this "
+		       "second are not logged\n", g->name);
+	if (seen >= WARN_BURST)
 		return;
 	va_start(ap, fmt);
 	mv_vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -177,9 +187,13 @@ static void free_ram(struct mv_guest *g)
 	for (unsigned int i = 0; i < g->nr_regions; i++) {
 		struct mv_guest_region *r = &g->regions[i];
 
-		for (unsigned int b = 0; b < r->nr_blocks; b++)
+		for (unsigned int b = 0; b < r->nr_blocks; b++) {
 			mv_page_free((void *)r->blocks[b].pa,
 				     r->blocks[b].order);
+			__atomic_fetch_sub(&guest_ram_bytes, MV_PAGE_SIZE <<
+					   r->blocks[b].order,
+					   __ATOMIC_RELAXED);
+		}
 		mv_free(r->blocks);
 		r->blocks = NULL;
 		r->nr_blocks = 0;
@@ -214,6 +228,8 @@ static int alloc_region(struct mv_guest *g, struct mv_guest_region *r)
 		}
 		r->blocks[r->nr_blocks].pa = (paddr_t)mem;
 		r->blocks[r->nr_blocks++].order = order;
+		__atomic_fetch_add(&guest_ram_bytes, MV_PAGE_SIZE << order,
+				   __ATOMIC_RELAXED);
 		if (mv_arch_stage2_map(g, r->ipa + done, (paddr_t)mem,
 				       MV_PAGE_SIZE << order) < 0)
 			return -MV_ENOMEM;
@@ -981,6 +997,12 @@ void mv_guests_boot(const void *fdt)
 		if (guest_create(fdt, node, name) == 0)
 			created++;
 		mv_mutex_unlock(&guests_lock);
+	}
+	/* modvisor.noautostart: create them all, start none (debugging). */
+	if (mv_bootarg_has(mv_boot_bootargs, "modvisor.noautostart")) {
+		mv_log(MV_LOG_INFO, "guest: %u created, none started "
+		       "(modvisor.noautostart)\n", created);
+		return;
 	}
 	fdt_for_each_subnode(node, fdt, guests) {
 		const char *name = fdt_get_name(fdt, node, NULL);

@@ -153,8 +153,10 @@ u64 mv_boot_ram_total(void)
 
 u64 mv_hypervisor_ram_used(void)
 {
+	/* Guest RAM is the guests', not the hypervisor's (DESIGN §8). */
 	return (u64)(_end - _start) + mv_module_mem_used() +
-	       (mv_page_total_count() - mv_page_free_count()) * MV_PAGE_SIZE;
+	       (mv_page_total_count() - mv_page_free_count()) * MV_PAGE_SIZE -
+	       mv_guest_ram_allocated();
 }
 
 static void print_banner(u64 boot_ns)

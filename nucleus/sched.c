@@ -117,7 +117,14 @@ static void finish_switch(struct mv_sched_cpu *s)
 	}
 }
 
-void mv_schedule(void)
+/*
+ * Switch to the best runnable thread. A blocking call (preempt false)
+ * leaves a BLOCKED current thread off the run queue; a preemption keeps
+ * it runnable whatever its state: a thread caught between
+ * mv_waitq_prepare() and its condition check must get to check it, or a
+ * wake-up that came before prepare would be lost.
+ */
+static void schedule(bool preempt)
 {
 	unsigned long flags = mv_arch_irq_save();
 	struct mv_sched_cpu *s = this_sched();
@@ -128,7 +135,8 @@ void mv_schedule(void)
 	mv_spin_lock(&s->lock);
 	prev = s->current;
 	s->need_resched = false;
-	if (prev->state == MV_THREAD_RUNNING && prev != &s->idle) {
+	if (prev != &s->idle && (prev->state == MV_THREAD_RUNNING ||
+				 (preempt && prev->state == MV_THREAD_BLOCKED))) {
 		/* Preempted or yielding: behind its equals. */
 		prev->state = MV_THREAD_RUNNABLE;
 		mv_rq_enqueue(&s->rq, &prev->rq_node, prev->prio);
@@ -153,9 +161,20 @@ void mv_schedule(void)
 	mv_arch_irq_restore(flags);
 }
 
+void mv_schedule(void)
+{
+	schedule(false);
+}
+
+/* Give the CPU to a better thread, if there is one; never blocks. */
+static void preempt(void)
+{
+	schedule(true);
+}
+
 void mv_yield(void)
 {
-	mv_schedule();
+	preempt();
 }
 
 static void thread_entry(void)
@@ -302,7 +321,7 @@ bool mv_thread_wake(struct mv_thread *t)
 	}
 	if (local && s->need_resched && !s->irq_depth &&
 	    !mv_arch_irqs_disabled())
-		mv_schedule();
+		preempt();
 	return true;
 }
 
@@ -403,7 +422,7 @@ unsigned int mv_waitq_wake(struct mv_waitq *wq, unsigned int max)
 	/* A local wake-up under the lock could not switch; do it now. */
 	if (this_sched()->need_resched && !this_sched()->irq_depth &&
 	    !mv_arch_irqs_disabled())
-		mv_schedule();
+		preempt();
 	return woken;
 }
 
@@ -437,7 +456,7 @@ void mv_sched_idle_loop(void)
 			mv_arch_wait_for_interrupt();
 		mv_arch_irq_enable();
 		if (s->need_resched || mv_rq_top_prio(&s->rq) >= 0)
-			mv_schedule();
+			preempt();
 	}
 }
 
@@ -453,7 +472,7 @@ void mv_sched_irq_exit(void)
 
 	if (--s->irq_depth == 0 && s->need_resched &&
 	    !s->current->defer_preempt)
-		mv_schedule();
+		preempt();
 }
 
 void mv_sched_timer_interrupt(void)

@@ -68,7 +68,7 @@ static void load(struct mv_vcpu *v)
 static void put_and_schedule(struct mv_vcpu *v)
 {
 	mv_arch_vcpu_put(v);
-	mv_schedule();
+	mv_yield();
 	load(v);
 }
 

@@ -114,12 +114,16 @@ foreach(f IN LISTS MV_MODULE_FILES)
 	get_filename_component(base ${f} NAME)
 	list(APPEND MV_PACK_ARGS modules/${base}=${f})
 endforeach()
-# The board's configuration overlay, applied at run time (DESIGN §3).
+# The board's configuration overlay, applied at run time (DESIGN §3):
+# board.dts (modules) and the default guests, compiled as one overlay.
+set(MV_BOARD_DIR ${MV_SOURCE_DIR}/configs/qemu-virt-arm64)
 set(MV_BOARD_DTBO ${CMAKE_BINARY_DIR}/board.dtbo)
 add_custom_command(OUTPUT ${MV_BOARD_DTBO}
+	COMMAND ${CMAKE_COMMAND} -E cat ${MV_BOARD_DIR}/board.dts
+		${MV_BOARD_DIR}/guests.dts > ${CMAKE_BINARY_DIR}/board.dts
 	COMMAND dtc -@ -q -I dts -O dtb -o ${MV_BOARD_DTBO}
-		${MV_SOURCE_DIR}/configs/qemu-virt-arm64/board.dts
-	DEPENDS ${MV_SOURCE_DIR}/configs/qemu-virt-arm64/board.dts
+		${CMAKE_BINARY_DIR}/board.dts
+	DEPENDS ${MV_BOARD_DIR}/board.dts ${MV_BOARD_DIR}/guests.dts
 	COMMENT "board.dtbo (qemu-virt-arm64)")
 add_custom_target(board-dtbo DEPENDS ${MV_BOARD_DTBO})
 
@@ -137,7 +141,9 @@ add_custom_target(initrd ALL
 	COMMAND ${MVMOD} pack --gzip -o ${CMAKE_BINARY_DIR}/initrd.cpio.gz
 		modules/modules.idx=${CMAKE_BINARY_DIR}/modules.idx
 		config/board.dtbo=${MV_BOARD_DTBO}
+		guests/testguest.bin=${CMAKE_BINARY_DIR}/guests/testguest.bin
 		${MV_PACK_ARGS}
 	BYPRODUCTS ${CMAKE_BINARY_DIR}/initrd.cpio.gz ${CMAKE_BINARY_DIR}/modules.idx
 	COMMENT "initrd.cpio.gz (modules and their index)")
-add_dependencies(initrd nucleus.elf board-dtbo ${MV_MODULE_TARGETS})
+add_dependencies(initrd nucleus.elf board-dtbo testguest.elf
+	${MV_MODULE_TARGETS})

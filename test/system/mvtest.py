@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 
 import pexpect
 
@@ -55,6 +56,36 @@ class Machine:
             raise Failure("the nucleus halted while waiting for %s"
                           % (what or repr(pattern)))
         return self.child.match
+
+    def read_for(self, seconds):
+        """Keep reading the console for seconds (the pseudo-terminal must
+        not fill up and stall QEMU); return what was printed meanwhile."""
+        mark = len(self.console())
+        self.read_until(lambda text: False, seconds)
+        return self.console()[mark:]
+
+    def read_until(self, done, timeout, what=None, since=0):
+        """Read the console until done(console[since:]) is true; True, or
+        False after timeout seconds when what is None (else a Failure).
+        Text read here is in console(), not in the next expect()."""
+        end = time.monotonic() + timeout
+        while not done(self.console()[since:]):
+            left = end - time.monotonic()
+            if left <= 0:
+                if what is None:
+                    return False
+                raise Failure("timed out waiting for %s" % what)
+            try:
+                self.child.read_nonblocking(65536, timeout=min(left, 0.2))
+            except pexpect.TIMEOUT:
+                pass
+            except pexpect.EOF:
+                raise Failure("QEMU exited while waiting for %s"
+                              % (what or "console output"))
+            if re.search(HALTED, self.console()[since:]):
+                raise Failure("the nucleus halted while waiting for %s"
+                              % (what or "console output"))
+        return True
 
     def close(self):
         if self.child.isalive():
@@ -128,3 +159,170 @@ def pack_initrd(tmp, build, mvmod, dtbo, extra_modules=None, files=None):
         ["modules/%s=%s" % item for item in mvms.items()] +
         ["%s=%s" % item for item in (files or {}).items()])
     return initrd
+
+
+# --- Guests -----------------------------------------------------------
+
+PROMPT = r"modvisor> "
+TESTGUEST = "guests/testguest.bin"
+UART = """\
+			devices {
+				uart@9000000 {
+					compatible = "arm,pl011";
+					reg = <0x0 0x9000000 0x0 0x1000>;
+					interrupts = <0 1 4>;
+				};
+			};
+"""
+
+
+def guest_node(name, bootargs=None, vcpus=None, memory=((0x40000000,
+                                                        0x1000000),),
+               kernel=TESTGUEST, autostart=True, host_cpus=None,
+               devices=UART, extra=""):
+    """One /guests node in DTS; None leaves a property out."""
+    props = ['compatible = "modvisor,guest";']
+    if vcpus is not None:
+        props.append("vcpus = <%d>;" % vcpus)
+    if memory is not None:
+        props.append("memory = <%s>;" % " ".join(
+            "0x%x 0x%x 0x%x 0x%x" % (b >> 32, b & 0xffffffff, s >> 32,
+                                     s & 0xffffffff) for b, s in memory))
+    if kernel is not None:
+        props.append('kernel = "%s";' % kernel)
+    if bootargs is not None:
+        props.append('bootargs = "%s";' % bootargs)
+    if host_cpus is not None:
+        props.append("host-cpus = <%s>;" % " ".join(map(str, host_cpus)))
+    if autostart:
+        props.append("autostart;")
+    return "\t\t%s {\n%s%s%s\t\t};\n" % (
+        name, "".join("\t\t\t%s\n" % p for p in props), extra, devices)
+
+
+def guests_fragment(*nodes):
+    """A board overlay fragment with these guest nodes under /guests."""
+    return "\n&{/} {\n\tguests {\n%s\t};\n};\n" % "".join(nodes)
+
+
+def boot_guests(tmp, args, fragment, files=None, timeout=30):
+    """Pack the build's modules, the board overlay plus fragment and the
+    test guest (as guests/testguest.bin), boot, wait for the prompt."""
+    dtbo = board_overlay(tmp, fragment)
+    packed = {TESTGUEST: os.path.join(args.build, "arm64", "guests",
+                                      "testguest.bin")}
+    packed.update(files or {})
+    initrd = pack_initrd(tmp, args.build, args.mvmod, dtbo, files=packed)
+    m = Machine(args.image, ["-initrd", initrd], timeout=timeout)
+    try:
+        m.expect(r"nucleus: ready", timeout=timeout, what="nucleus: ready")
+        m.expect(PROMPT, what="the first prompt")
+    except BaseException:
+        m.close()
+        raise
+    return m
+
+
+class Terminal:
+    def __init__(self, machine):
+        self.m = machine
+
+    def run(self, keys, want=None, timeout=15):
+        """Type keys and Enter, wait for the next prompt; return the output
+        without the log lines that came meanwhile."""
+        self.m.child.send(keys + "\r")
+        self.m.expect(PROMPT, timeout=timeout,
+                      what="the prompt after %r" % keys)
+        out = "\n".join(l for l in self.m.child.before.replace(
+            "\r", "").split("\n") if not LOG_LINE.search(l))
+        if want:
+            check(re.search(want, out, re.M), "after %r expected %r, got:\n%s"
+                  % (keys, want, out))
+        return out
+
+
+# Not anchored: a log line may start right after the prompt or the echo
+# of a key the terminal was typing.
+LOG_LINE = re.compile(r"\[ *(\d+\.\d+)\] (.*?)\r*$", re.M)
+
+
+def log(text):
+    """(seconds, message) of each log line in text."""
+    return [(float(t), msg) for t, msg in LOG_LINE.findall(text)]
+
+
+def guest_lines(text, guest, port="uart"):
+    """(seconds, line) of what the guest wrote to its console port."""
+    prefix = "[%s/%s] " % (guest, port)
+    return [(t, msg[len(prefix):]) for t, msg in log(text)
+            if msg.startswith(prefix)]
+
+
+BEAT = re.compile(r"tg: beat (\d+)$")
+
+
+def beats(text, guest):
+    """(seconds, n) of each heartbeat line the guest logged."""
+    return [(t, int(m.group(1))) for t, m in
+            ((t, BEAT.match(l)) for t, l in guest_lines(text, guest)) if m]
+
+
+def check_beats_in_order(text, guest, first=1):
+    """Heartbeats numbered first, first+1, ... with none lost or twice."""
+    ns = [n for _, n in beats(text, guest)]
+    want = list(range(first, first + len(ns)))
+    if ns != want:
+        bad = next(i for i, (a, b) in enumerate(zip(ns, want)) if a != b)
+        raise Failure("%s's beats out of order at #%d: ...%s" %
+                      (guest, bad, ns[max(0, bad - 3):bad + 3]))
+    return len(ns)
+
+
+def warnings(text, guest=None):
+    """Log warnings (about guest, if named), without the prefix."""
+    ws = [msg[len("warning: "):] for _, msg in log(text)
+          if msg.startswith("warning: ")]
+    if guest is not None:
+        ws = [w for w in ws if w.startswith("guest %s: " % guest)]
+    return ws
+
+
+def errors(text):
+    """The error lines of the log, without the prefix."""
+    return [msg[len("error: "):] for _, msg in log(text)
+            if msg.startswith("error: ")]
+
+
+def free_kib(term):
+    """Free host memory in KiB, as host info prints it."""
+    out = term.run("host info", r"memory: +\d+ MiB total, \d+ KiB free")
+    return int(re.search(r"(\d+) KiB free", out).group(1))
+
+
+def vcpu_list(term):
+    """vcpu list as {(guest, index): {"state", "cpu", "pin", "exits",
+    "reasons": {reason: count}}}."""
+    out = term.run("vcpu list", r"^\d+ vCPUs?$")
+    rows, last = {}, None
+    for line in out.split("\n"):
+        m = re.match(r"^(\S+) +(\d+) (\S+) +(\S+) +(\S+) +(\d+) ?(.*)$",
+                     line)
+        if m and m.group(1) != "guest":
+            last = (m.group(1), int(m.group(2)))
+            rows[last] = {"state": m.group(3), "cpu": m.group(4),
+                          "pin": m.group(5), "exits": int(m.group(6)),
+                          "reasons": {}}
+            reasons = m.group(7)
+        elif last and re.match(r"^ +\w+=\d+", line):
+            reasons = line
+        else:
+            continue
+        for r, n in re.findall(r"(\w+)=(\d+)", reasons):
+            rows[last]["reasons"][r] = int(n)
+    return rows
+
+
+def guest_main(test):
+    """main() for the guest tests: --build and --mvmod as well."""
+    main(test, {"--build": {"required": True},
+                "--mvmod": {"required": True}})

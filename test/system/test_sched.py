@@ -12,7 +12,8 @@ from mvtest import check
 def test(args):
     m = mvtest.Machine(args.image, ["-initrd", args.initrd, "-append",
                                     "modvisor.modules=selftest "
-                                    "modvisor.selftest=sched"], timeout=120)
+                                    "modvisor.selftest=sched "
+                                    "modvisor.noautostart"], timeout=120)
     try:
         m.expect(r"nucleus: ready", timeout=20)
         pp = m.expect(r"selftest: pingpong: (\d+) round trips across cpu0 "

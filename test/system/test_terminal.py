@@ -139,8 +139,9 @@ def test(args):
                   r"/pl031@9010000[\s\S]*module: pl031-rtc unloaded")
             t.run("rtc", r"unknown command 'rtc'")
 
+            # The default guest (configs/.../guests.dts) brings pl011-emu.
             check(module_list(t) == ["cmd-core", "cmd-guest", "cmd-module",
-                                     "terminal"],
+                                     "pl011-emu", "terminal", "vserial"],
                   "autoloaded modules: %s" % module_list(t))
             t.run("module load hello", r"hello: hello from a module[\s\S]*"
                   r"module: hello is loaded")

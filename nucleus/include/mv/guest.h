@@ -86,6 +86,8 @@ struct mv_guest {
  * then, once modules are loaded, the guests of /guests. */
 void mv_guests_init(void);
 void mv_guests_boot(const void *fdt);
+/* Bytes of host RAM backing guest RAM (not the hypervisor's own). */
+u64 mv_guest_ram_allocated(void);
 
 /* The trap loop's view of guest memory and devices (nucleus/guest.c). */
 bool mv_guest_ram_contains(const struct mv_guest *g, u64 ipa, u64 size);

@@ -271,9 +271,16 @@ static void do_psci(void)
 		if (rnd() & 1)
 			m &= 0xffffffff;
 		fired = pc->timer_fired;
+		/*
+		 * Masked until the call: a timer handled before it would
+		 * leave the standby nothing to wake on. A pending interrupt
+		 * ends a standby whether or not it is masked.
+		 */
+		irq_disable();
 		timer_arm(now() + us_to_ticks(200), TIMER_ONESHOT);
 		psci_call(rnd() & 1 ? PSCI_CPU_SUSPEND : 0x84000001, m,
 			  (u64)suspend_resume_trap, rnd());
+		irq_enable();
 		wait_timer(fired + 1, cntfrq);
 		timer_stop();
 		break;

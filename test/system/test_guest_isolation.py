@@ -1,0 +1,74 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Two test guests at the same guest-physical base with different RAM:
+ga (16 MiB) runs "abort heartbeat" and reads 0x42000000, which is RAM in
+gb (64 MiB) but nothing in ga; gb runs "heartbeat". Each guest sees its
+own RAM size; the read faults in ga (abort PASS with FAR = the address);
+exactly one warning, naming ga and the address; vcpu list books the
+abort to ga only; gb (and ga) keep beating, in order, for 3 s afterwards;
+the terminal answers; no error line."""
+
+import re
+import tempfile
+
+import mvtest
+from mvtest import check
+
+ADDR = 0x42000000
+
+
+def test(args):
+    frag = mvtest.guests_fragment(
+        mvtest.guest_node("ga", "abort heartbeat abort-addr=0x%x" % ADDR),
+        mvtest.guest_node("gb", "heartbeat",
+                          memory=((0x40000000, 0x4000000),)))
+    with tempfile.TemporaryDirectory() as tmp:
+        m = mvtest.boot_guests(tmp, args, frag)
+        t = mvtest.Terminal(m)
+        try:
+            m.read_until(lambda s: "[ga/uart] tg: abort: " in s and
+                         mvtest.beats(s, "ga") and mvtest.beats(s, "gb"),
+                         30, "ga's abort result and both heartbeats")
+            text = m.console()
+            for g, size in (("ga", 0x1000000), ("gb", 0x4000000)):
+                check("tg: cpus 1 ram 0x40000000+0x%x " % size in
+                      "\n".join(l for _, l in mvtest.guest_lines(text, g)),
+                      "%s does not see its own RAM (0x%x bytes)" % (g, size))
+            check(re.search(r"\[ga/uart\] tg: abort: PASS ESR=0x\w+ "
+                            r"FAR=0x%x\r" % ADDR, text),
+                  "ga's read of 0x%x did not fault in ga" % ADDR)
+            before = mvtest.beats(text, "gb")[-1][1]
+
+            text = m.console() + m.read_for(3)
+            warns = mvtest.warnings(text)
+            check(len(warns) == 1 and re.fullmatch(
+                r"guest ga: vcpu0: 4-byte read at 0x%x \(pc 0x\w+\): nothing "
+                r"there: abort injected" % ADDR, warns[0]),
+                "want one warning, about ga's read:\n%s" % "\n".join(warns))
+            n_b = mvtest.check_beats_in_order(text, "gb")
+            n_a = mvtest.check_beats_in_order(text, "ga")
+            check(n_b >= before + 10,
+                  "gb stalled after ga's abort: beat %d, then %d beats in "
+                  "3 s" % (before, n_b - before))
+            check(n_a >= 10, "ga stopped beating after its abort (%d)" % n_a)
+
+            vcpus = mvtest.vcpu_list(t)
+            check(vcpus[("ga", 0)]["reasons"].get("abort") == 1 and
+                  "abort" not in vcpus[("gb", 0)]["reasons"],
+                  "the abort is not booked to ga alone: %s" % vcpus)
+            mvtest.free_kib(t)
+            out = t.run("guest list", r"^2 guests$")
+            for want in (r"^ga +running +1 +16 ", r"^gb +running +1 +64 "):
+                check(re.search(want, out, re.M),
+                      "guest list lacks %r:\n%s" % (want, out))
+            text = m.console()
+            check(mvtest.beats(text, "gb")[-1][1] > n_b,
+                  "gb stopped beating while the terminal ran commands")
+            check(not mvtest.errors(text), "error lines in the log:\n%s"
+                  % "\n".join(mvtest.errors(text)))
+        finally:
+            m.close()
+
+
+if __name__ == "__main__":
+    mvtest.guest_main(test)
