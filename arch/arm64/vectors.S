@@ -72,11 +72,9 @@
 
 .macro unexpected kind
 unexpected_\kind:
-	save_frame
-	mov	x0, sp
+	stp	x0, x1, [sp, #-16]!
 	mov	x1, #\kind
-	bl	mv_arm64_unexpected_exception
-	b	.
+	b	unexpected_common
 .endm
 
 	.text
@@ -105,6 +103,23 @@ el2_irq:
 	mov	x0, sp
 	bl	mv_arm64_handle_irq
 	restore_frame_eret
+
+/*
+ * Fatal, one frame for all kinds: the frame gets the x0/x1 and SP of the
+ * exception, not those of the stub that pushed them.
+ */
+unexpected_common:
+	save_frame
+	ldr	x19, [sp, #8]			/* the kind */
+	ldp	x0, x1, [sp, #REGS_SIZE]
+	stp	x0, x1, [sp]
+	ldr	x0, [sp, #16 * 15 + 8]
+	add	x0, x0, #16
+	str	x0, [sp, #16 * 15 + 8]
+	mov	x0, sp
+	mov	x1, x19
+	bl	mv_arm64_unexpected_exception
+	b	.
 
 	unexpected 0
 	unexpected 1
