@@ -688,6 +688,7 @@ static int guest_create(const void *src, int node, const char *name)
 int mv_guest_create(const char *spec)
 {
 	const void *fdt = mv_boot_fdt;
+	void *copy = NULL;
 	char path[96];
 	const char *name;
 	int node = -1, err;
@@ -707,12 +708,17 @@ int mv_guest_create(const char *spec)
 		if (blob) {
 			int guests;
 
-			fdt = blob;
+			/* libfdt wants 8-byte alignment; cpio gives 4. */
+			copy = mv_malloc(size ? size : 1);
+			if (!copy)
+				return -MV_ENOMEM;
+			memcpy(copy, blob, size);
+			fdt = copy;
 			if (size < sizeof(struct fdt_header) ||
-			    fdt_check_header(fdt) || fdt_totalsize(fdt) > size ||
-			    (((uintptr_t)fdt) & 7)) {
+			    fdt_check_header(fdt) || fdt_totalsize(fdt) > size) {
 				mv_log(MV_LOG_ERR, "guest: %s is not a valid "
 				       "DTB\n", spec);
+				mv_free(copy);
 				return -MV_EINVAL;
 			}
 			/* Its root, or the single node under /guests. */
@@ -725,6 +731,7 @@ int mv_guest_create(const char *spec)
 	if (node < 0) {
 		mv_log(MV_LOG_ERR, "guest: %s: no such guest node in the boot "
 		       "DT, nor a DTB file in the initrd\n", spec);
+		mv_free(copy);
 		return -MV_ENOENT;
 	}
 	name = fdt_get_name(fdt, node, NULL);
@@ -740,6 +747,7 @@ int mv_guest_create(const char *spec)
 	mv_mutex_lock(&guests_lock);
 	err = guest_create(fdt, node, name);
 	mv_mutex_unlock(&guests_lock);
+	mv_free(copy);
 	return err;
 }
 
