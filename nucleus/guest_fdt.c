@@ -94,10 +94,11 @@ static int build(void *fdt, size_t size, const struct mv_guest *g,
 		FDT_TRY(fdt_appendprop_u64(fdt, node, "reg",
 					   g->regions[i].size));
 	}
-	FDT_TRY(mv_arch_guest_fdt(g, fdt));
 	if (devices >= 0)
 		fdt_for_each_subnode(node, g->def, devices)
 			FDT_TRY(copy_node(fdt, 0, g->def, node));
+	/* Last: it may complete the device nodes (clocks...). */
+	FDT_TRY(mv_arch_guest_fdt(g, fdt));
 	return fdt_pack(fdt);
 }
 

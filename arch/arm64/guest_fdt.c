@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The arm64 part of a guest's DTB: CPUs started with PSCI over HVC, the
- * vGICv3 at the addresses vgic.c emulates, and the architected timer
- * (CNTV and the trapped CNTP as the guest's PPIs 27 and 30).
+ * vGICv3 at the addresses vgic.c emulates, the architected timer (CNTV
+ * and the trapped CNTP as the guest's PPIs 27 and 30), and the APB clock
+ * that Linux's AMBA bus wants for every PrimeCell device (a PL011...).
  */
 #include <mv/arch_guest.h>
 #include <mv/errno.h>
@@ -11,6 +12,8 @@
 #include <libfdt.h>
 
 #define GIC_PHANDLE 0x8001
+#define APB_CLOCK_PHANDLE 0x8002
+#define APB_CLOCK_HZ 24000000
 #define GIC_PPI 1
 #define IRQ_LEVEL_HIGH 4
 
@@ -89,8 +92,41 @@ static int add_timer(void *fdt)
 	return fdt_setprop(fdt, timer, "always-on", NULL, 0);
 }
 
+/*
+ * A fixed clock, and "clocks" for each "arm,primecell" device the
+ * definition left without: the AMBA bus does not probe a device whose
+ * bus clock it cannot find.
+ */
+static int add_apb_clock(void *fdt)
+{
+	static const char names[] = "uartclk\0apb_pclk";
+	int clk = fdt_add_subnode(fdt, 0, "apb-pclk"), node;
+
+	FDT_TRY(clk);
+	FDT_TRY(fdt_setprop_string(fdt, clk, "compatible", "fixed-clock"));
+	FDT_TRY(fdt_setprop_u32(fdt, clk, "#clock-cells", 0));
+	FDT_TRY(fdt_setprop_u32(fdt, clk, "clock-frequency", APB_CLOCK_HZ));
+	FDT_TRY(fdt_setprop_string(fdt, clk, "clock-output-names",
+				   "clk24mhz"));
+	FDT_TRY(fdt_setprop_u32(fdt, clk, "phandle", APB_CLOCK_PHANDLE));
+	fdt_for_each_subnode(node, fdt, 0) {
+		if (fdt_node_check_compatible(fdt, node, "arm,primecell") ||
+		    fdt_getprop(fdt, node, "clocks", NULL))
+			continue;
+		/* A PL011 takes its UART clock from the same source. */
+		FDT_TRY(fdt_setprop_u32(fdt, node, "clocks",
+					APB_CLOCK_PHANDLE));
+		FDT_TRY(fdt_appendprop_u32(fdt, node, "clocks",
+					   APB_CLOCK_PHANDLE));
+		FDT_TRY(fdt_setprop(fdt, node, "clock-names", names,
+				    sizeof(names)));
+	}
+	return 0;
+}
+
 int mv_arch_guest_fdt(const struct mv_guest *g, void *fdt)
 {
+	FDT_TRY(add_apb_clock(fdt));
 	FDT_TRY(add_gic(g, fdt));
 	FDT_TRY(add_timer(fdt));
 	FDT_TRY(add_psci(fdt));
