@@ -46,9 +46,6 @@ u64 mv_guest_ram_allocated(void)
 	return __atomic_load_n(&guest_ram_bytes, __ATOMIC_RELAXED);
 }
 
-int mv_guest_fdt_build(const struct mv_guest *g, const char *bootargs,
-		       u64 initrd_start, u64 initrd_end, void **out,
-		       size_t *size);
 int mv_emu_create_all(struct mv_guest *g);
 void mv_emu_reset_all(struct mv_guest *g);
 void mv_emu_destroy_all(struct mv_guest *g);

@@ -16,9 +16,29 @@
 
 #define FDT_TRY(x) do { int __e = (x); if (__e < 0) return __e; } while (0)
 
+/* The n-th subnode of node (fdt_add_subnode prepends: copy backwards). */
+static int nth_subnode(const void *fdt, int node, int n)
+{
+	int child;
+
+	fdt_for_each_subnode(child, fdt, node)
+		if (!n--)
+			break;
+	return child;
+}
+
+static int count_subnodes(const void *fdt, int node)
+{
+	int child, n = 0;
+
+	fdt_for_each_subnode(child, fdt, node)
+		n++;
+	return n;
+}
+
 static int copy_node(void *fdt, int parent, const void *src, int node)
 {
-	int dst, prop, child;
+	int dst, prop, n;
 
 	dst = fdt_add_subnode(fdt, parent, fdt_get_name(src, node, NULL));
 	if (dst < 0)
@@ -34,8 +54,8 @@ static int copy_node(void *fdt, int parent, const void *src, int node)
 			continue;
 		FDT_TRY(fdt_setprop(fdt, dst, name, val, len));
 	}
-	fdt_for_each_subnode(child, src, node)
-		FDT_TRY(copy_node(fdt, dst, src, child));
+	for (n = count_subnodes(src, node); n--; )
+		FDT_TRY(copy_node(fdt, dst, src, nth_subnode(src, node, n)));
 	return 0;
 }
 
@@ -64,7 +84,7 @@ static int build(void *fdt, size_t size, const struct mv_guest *g,
 		 const char *bootargs, u64 initrd_start, u64 initrd_end)
 {
 	int devices = fdt_subnode_offset(g->def, 0, "devices"), node, chosen;
-	char name[32];
+	char name[16 + MV_GUEST_NAME_MAX];
 
 	FDT_TRY(fdt_create_empty_tree(fdt, size));
 	FDT_TRY(fdt_setprop_u32(fdt, 0, "#address-cells", 2));
@@ -94,9 +114,10 @@ static int build(void *fdt, size_t size, const struct mv_guest *g,
 		FDT_TRY(fdt_appendprop_u64(fdt, node, "reg",
 					   g->regions[i].size));
 	}
-	if (devices >= 0)
-		fdt_for_each_subnode(node, g->def, devices)
-			FDT_TRY(copy_node(fdt, 0, g->def, node));
+	/* In the definition's order: Linux numbers ttyAMA, vda... so. */
+	for (int n = devices >= 0 ? count_subnodes(g->def, devices) : 0; n--; )
+		FDT_TRY(copy_node(fdt, 0, g->def,
+				  nth_subnode(g->def, devices, n)));
 	/* Last: it may complete the device nodes (clocks...). */
 	FDT_TRY(mv_arch_guest_fdt(g, fdt));
 	return fdt_pack(fdt);

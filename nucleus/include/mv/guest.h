@@ -86,6 +86,13 @@ struct mv_guest {
  * then, once modules are loaded, the guests of /guests. */
 void mv_guests_init(void);
 void mv_guests_boot(const void *fdt);
+/*
+ * The DTB a guest boots with, generated from its definition (nucleus/
+ * guest_fdt.c): 0 and a heap buffer in *out, or a libfdt error.
+ */
+int mv_guest_fdt_build(const struct mv_guest *g, const char *bootargs,
+		       u64 initrd_start, u64 initrd_end, void **out,
+		       size_t *size);
 /* Bytes of host RAM backing guest RAM (not the hypervisor's own). */
 u64 mv_guest_ram_allocated(void);
 
