@@ -100,6 +100,7 @@ target_compile_definitions(dtb-shim.elf PRIVATE
 target_link_options(dtb-shim.elf PRIVATE -nostdlib -static
 	-Wl,-Ttext=0x40080000 -Wl,--build-id=none)
 include(${MV_SOURCE_DIR}/test/guests/testguest/guest.cmake)
+include(${MV_SOURCE_DIR}/test/guests/linux/guest.cmake)
 
 # Modules, and the initrd that carries them (mvmod from the host part).
 set(MODVISOR_ARCH arm64)

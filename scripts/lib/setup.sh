@@ -10,7 +10,7 @@ MV_PACKAGES=(
 	cmake make gcc libc6-dev
 	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
 	qemu-system-arm ipxe-qemu
-	device-tree-compiler libfdt-dev libelf-dev zlib1g-dev cpio
+	device-tree-compiler libfdt-dev libelf-dev zlib1g-dev cpio xz-utils
 	python3 python3-pexpect
 	clang libclang-rt-dev
 )

@@ -142,9 +142,12 @@ def board_overlay(tmp, fragment):
     return dtbo
 
 
-def pack_initrd(tmp, build, mvmod, dtbo, extra_modules=None, files=None):
+def pack_initrd(tmp, build, mvmod, dtbo, extra_modules=None, files=None,
+                gzip=True):
     """An initrd with the build's modules (plus extra_modules, name: path),
-    their index, the overlay dtbo and files (initrd path: host path)."""
+    their index, the overlay dtbo and files (initrd path: host path);
+    gzip=False for big guest images (the nucleus then reads it in place
+    instead of inflating it)."""
     arm64 = os.path.join(build, "arm64")
     modules = os.path.join(arm64, "modules")
     mvms = {name: os.path.join(modules, name)
@@ -153,8 +156,8 @@ def pack_initrd(tmp, build, mvmod, dtbo, extra_modules=None, files=None):
     index = os.path.join(tmp, "modules.idx")
     run([mvmod, "index", "--exports", os.path.join(arm64, "nucleus.exports"),
          "-o", index, "--prefix", "modules/"] + list(mvms.values()))
-    initrd = os.path.join(tmp, "initrd.cpio.gz")
-    run([mvmod, "pack", "--gzip", "-o", initrd,
+    initrd = os.path.join(tmp, "initrd.cpio" + (".gz" if gzip else ""))
+    run([mvmod, "pack"] + (["--gzip"] if gzip else []) + ["-o", initrd,
          "modules/modules.idx=" + index, "config/board.dtbo=" + dtbo] +
         ["modules/%s=%s" % item for item in mvms.items()] +
         ["%s=%s" % item for item in (files or {}).items()])

@@ -1,0 +1,95 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""An unmodified Debian Linux kernel (build/arm64/guests/linux, fetched by
+scripts/fetch-guest-images) as a 2-vCPU guest with an emulated PL011
+console: it boots to the initramfs marker with both CPUs (PSCI CPU_ON),
+the GICv3 and the virtual timer working, ttyAMA0 as its console, and no
+warning about the guest in the hypervisor's log. Then the terminal is
+bound to the guest's console (vserial) and a shell command typed into
+Linux runs: its output comes back, and Ctrl-] q returns to the prompt."""
+
+import os
+import re
+import tempfile
+import time
+
+import mvtest
+from mvtest import check
+
+LINUX = """\
+		linux0 {
+			compatible = "modvisor,guest";
+			vcpus = <2>;
+			memory = <0x0 0x40000000 0x0 0x10000000>;
+			kernel = "guests/linux/Image";
+			initrd = "guests/linux/rootfs.cpio.gz";
+			bootargs = "console=ttyAMA0 nokaslr hostname=linux0";
+			autostart;
+			devices {
+				uart@9000000 {
+					compatible = "arm,pl011", "arm,primecell";
+					reg = <0x0 0x9000000 0x0 0x1000>;
+					interrupts = <0 1 4>;
+				};
+			};
+		};
+"""
+
+
+def type_slowly(m, keys):
+    """One key at a time, as a person types (the guest echoes each)."""
+    for k in keys:
+        m.child.send(k)
+        time.sleep(0.02)
+
+
+def test(args):
+    images = os.path.join(args.build, "arm64", "guests", "linux")
+    files = {"guests/linux/" + f: os.path.join(images, f)
+             for f in ("Image", "rootfs.cpio.gz")}
+    with tempfile.TemporaryDirectory() as tmp:
+        dtbo = mvtest.board_overlay(tmp, mvtest.guests_fragment(LINUX))
+        initrd = mvtest.pack_initrd(tmp, args.build, args.mvmod, dtbo,
+                                    files=files, gzip=False)
+        m = mvtest.Machine(args.image, ["-initrd", initrd], timeout=60)
+        try:
+            m.expect(r"\[linux0/uart\] MODVISOR-GUEST-READY linux0",
+                     timeout=90, what="the Linux guest's marker")
+            m.expect(r"\[linux0/uart\] MODVISOR-GUEST-INFO [^\r\n]*",
+                     what="the guest's module summary")
+            text = m.console()
+            for want in (r"Machine model: Modvisor guest linux0",
+                         r"psci: PSCIv1\.0 detected",
+                         r"GICv3: CPU1: found redistributor 1",
+                         r"smp: Brought up 1 node, 2 CPUs",
+                         r"arch_timer: cp15 timer\(s\) running at [\d.]+MHz "
+                         r"\(virt\)",
+                         r"ttyAMA0 at MMIO 0x9000000 .* is a PL011",
+                         r"Run /init as init process"):
+                check(re.search(r"\[linux0/uart\] .*" + want, text),
+                      "the guest's boot log lacks %r" % want)
+            check(not mvtest.warnings(text, "linux0"),
+                  "warnings about the guest: %s"
+                  % mvtest.warnings(text, "linux0"))
+            check(not mvtest.errors(text), "errors: %s" % mvtest.errors(text))
+
+            m.child.send("vserial bind linux0/uart\r")
+            m.expect(r"vserial: bound to linux0/uart", what="the bind hint")
+            type_slowly(m, "\recho modvisor-$((6*7))\r")
+            m.expect(r"\nmodvisor-42\r*\n", timeout=20,
+                     what="the shell command's output")
+            m.child.send("\x1d")
+            m.child.send("q")
+            m.expect(r"vserial: detached from linux0/uart",
+                     what="the detach message")
+            m.expect(mvtest.PROMPT, what="the prompt after detaching")
+            t = mvtest.Terminal(m)
+            out = t.run("vcpu list")
+            check(re.search(r"^linux0\s+1\s", out, re.M),
+                  "vcpu list lacks linux0's vcpu1:\n%s" % out)
+        finally:
+            m.close()
+
+
+if __name__ == "__main__":
+    mvtest.guest_main(test)
