@@ -121,41 +121,106 @@ static struct mv_guest *find_guest(const char *name)
 
 /* --- Memory ----------------------------------------------------------- */
 
-bool mv_guest_ram_contains(const struct mv_guest *g, u64 ipa, u64 size)
-{
-	for (unsigned int i = 0; i < g->nr_regions; i++) {
-		const struct mv_guest_region *r = &g->regions[i];
+/*
+ * Guest RAM comes from the page allocator. Regions whose base and size
+ * are 2 MiB aligned are backed a 2 MiB granule at a time, zeroed and
+ * mapped when the guest (or the nucleus, loading images) first touches
+ * it: a guest only pays for the RAM it uses, and creating one does not
+ * have to clear hundreds of MiB. What such a region may still take is
+ * reserved at creation, so other guests cannot promise it twice. Other
+ * regions are backed whole at creation.
+ */
+#define GRANULE MV_MIB(2)
+#define GRANULE_ORDER 9
 
-		if (ipa >= r->ipa && size <= r->size &&
-		    ipa - r->ipa <= r->size - size)
-			return true;
+static u64 ram_reserved;		/* promised to guests, not backed yet */
+
+static void ram_account(u64 *counter, s64 delta)
+{
+	__atomic_fetch_add(counter, (u64)delta, __ATOMIC_RELAXED);
+}
+
+/* Back the granule holding ipa (region r, lazy). 0 or -MV_ENOMEM. */
+static int populate(struct mv_guest *g, struct mv_guest_region *r, u64 ipa)
+{
+	unsigned int idx = (ipa - r->ipa) / GRANULE;
+	unsigned long flags;
+	void *mem;
+	int err = 0;
+
+	if (MV_READ_ONCE(r->blocks[idx].pa))
+		return 0;
+	/* Zeroed outside the lock: another vCPU may fault meanwhile. */
+	mem = mv_page_alloc_zeroed(GRANULE_ORDER);
+	if (!mem) {
+		mv_log(MV_LOG_ERR, "guest %s: out of host memory for its RAM "
+		       "at 0x%lx\n", g->name, (unsigned long)ipa);
+		return -MV_ENOMEM;
 	}
-	return false;
+	flags = mv_spin_lock_irqsave(&g->ram_lock);
+	if (r->blocks[idx].pa) {
+		mv_spin_unlock_irqrestore(&g->ram_lock, flags);
+		mv_page_free(mem, GRANULE_ORDER);
+		return 0;
+	}
+	err = mv_arch_stage2_map(g, r->ipa + (u64)idx * GRANULE,
+				 (paddr_t)mem, GRANULE);
+	if (!err) {
+		MV_WRITE_ONCE(r->blocks[idx].pa, (paddr_t)mem);
+		ram_account(&guest_ram_bytes, GRANULE);
+		ram_account(&ram_reserved, -(s64)GRANULE);
+	}
+	mv_spin_unlock_irqrestore(&g->ram_lock, flags);
+	if (err)
+		mv_page_free(mem, GRANULE_ORDER);
+	return err;
+}
+
+static struct mv_guest_region *region_of(struct mv_guest *g, u64 ipa)
+{
+	for (unsigned int i = 0; i < g->nr_regions; i++)
+		if (ipa - g->regions[i].ipa < g->regions[i].size)
+			return &g->regions[i];
+	return NULL;
+}
+
+int mv_guest_ram_fault(struct mv_guest *g, u64 ipa)
+{
+	struct mv_guest_region *r = region_of(g, ipa);
+
+	return r && r->lazy ? populate(g, r, ipa) : -MV_ENOENT;
 }
 
 /* Host address of ipa and how many bytes follow it in the same block. */
-static void *ram_span(const struct mv_guest *g, u64 ipa, u64 *avail)
+static void *ram_span(struct mv_guest *g, u64 ipa, u64 *avail)
 {
-	for (unsigned int i = 0; i < g->nr_regions; i++) {
-		const struct mv_guest_region *r = &g->regions[i];
-		u64 off = ipa - r->ipa;
+	struct mv_guest_region *r = region_of(g, ipa);
+	u64 off;
 
-		if (ipa < r->ipa || off >= r->size)
-			continue;
-		for (unsigned int b = 0; b < r->nr_blocks; b++) {
-			u64 bsize = MV_PAGE_SIZE << r->blocks[b].order;
+	if (!r)
+		return NULL;
+	off = ipa - r->ipa;
+	if (r->lazy) {
+		struct mv_ram_block *b = &r->blocks[off / GRANULE];
 
-			if (off < bsize) {
-				*avail = bsize - off;
-				return (void *)(r->blocks[b].pa + off);
-			}
-			off -= bsize;
+		if (populate(g, r, ipa))
+			return NULL;
+		*avail = GRANULE - off % GRANULE;
+		return (void *)(b->pa + off % GRANULE);
+	}
+	for (unsigned int b = 0; b < r->nr_blocks; b++) {
+		u64 bsize = MV_PAGE_SIZE << r->blocks[b].order;
+
+		if (off < bsize) {
+			*avail = bsize - off;
+			return (void *)(r->blocks[b].pa + off);
 		}
+		off -= bsize;
 	}
 	return NULL;
 }
 
-void *mv_guest_ram_ptr(const struct mv_guest *g, u64 ipa, u64 size)
+void *mv_guest_ram_ptr(struct mv_guest *g, u64 ipa, u64 size)
 {
 	u64 avail;
 	void *p = ram_span(g, ipa, &avail);
@@ -164,19 +229,22 @@ void *mv_guest_ram_ptr(const struct mv_guest *g, u64 ipa, u64 size)
 }
 
 /* Copy into guest RAM across host blocks; the range must be RAM. */
-static void guest_write(struct mv_guest *g, u64 ipa, const void *src,
-			size_t len)
+static int guest_write(struct mv_guest *g, u64 ipa, const void *src,
+		       size_t len)
 {
 	while (len) {
 		u64 chunk;
 		void *dst = ram_span(g, ipa, &chunk);
 
+		if (!dst)
+			return -MV_ENOMEM;
 		if (chunk > len)
 			chunk = len;
 		memcpy(dst, src, chunk);
 		mv_arch_guest_mem_sync(dst, chunk);
 		ipa += chunk, src = (const u8 *)src + chunk, len -= chunk;
 	}
+	return 0;
 }
 
 static void free_ram(struct mv_guest *g)
@@ -185,11 +253,15 @@ static void free_ram(struct mv_guest *g)
 		struct mv_guest_region *r = &g->regions[i];
 
 		for (unsigned int b = 0; b < r->nr_blocks; b++) {
+			u64 bytes = MV_PAGE_SIZE << r->blocks[b].order;
+
+			if (!r->blocks[b].pa) {
+				ram_account(&ram_reserved, -(s64)bytes);
+				continue;
+			}
 			mv_page_free((void *)r->blocks[b].pa,
 				     r->blocks[b].order);
-			__atomic_fetch_sub(&guest_ram_bytes, MV_PAGE_SIZE <<
-					   r->blocks[b].order,
-					   __ATOMIC_RELAXED);
+			ram_account(&guest_ram_bytes, -(s64)bytes);
 		}
 		mv_free(r->blocks);
 		r->blocks = NULL;
@@ -197,13 +269,26 @@ static void free_ram(struct mv_guest *g)
 	}
 }
 
-/* Back a region with zeroed host blocks, the biggest that fit. */
+/* Back a region: lazily by granules, or now with the biggest blocks. */
 static int alloc_region(struct mv_guest *g, struct mv_guest_region *r)
 {
 	u64 done = 0;
 	unsigned int max_blocks = r->size / (MV_PAGE_SIZE <<
 					     MV_PAGE_MAX_ORDER) + 2 * 11;
 
+	r->lazy = !(r->ipa % GRANULE) && !(r->size % GRANULE);
+	if (r->lazy) {
+		r->nr_blocks = r->size / GRANULE;
+		r->blocks = mv_calloc(r->nr_blocks, sizeof(*r->blocks));
+		if (!r->blocks) {
+			r->nr_blocks = 0;
+			return -MV_ENOMEM;
+		}
+		for (unsigned int b = 0; b < r->nr_blocks; b++)
+			r->blocks[b].order = GRANULE_ORDER;
+		ram_account(&ram_reserved, r->size);
+		return 0;
+	}
 	r->blocks = mv_calloc(max_blocks, sizeof(*r->blocks));
 	if (!r->blocks)
 		return -MV_ENOMEM;
@@ -225,8 +310,7 @@ static int alloc_region(struct mv_guest *g, struct mv_guest_region *r)
 		}
 		r->blocks[r->nr_blocks].pa = (paddr_t)mem;
 		r->blocks[r->nr_blocks++].order = order;
-		__atomic_fetch_add(&guest_ram_bytes, MV_PAGE_SIZE << order,
-				   __ATOMIC_RELAXED);
+		ram_account(&guest_ram_bytes, MV_PAGE_SIZE << order);
 		if (mv_arch_stage2_map(g, r->ipa + done, (paddr_t)mem,
 				       MV_PAGE_SIZE << order) < 0)
 			return -MV_ENOMEM;
@@ -376,6 +460,8 @@ static int parse_memory(struct mv_guest *g)
 	}
 	g->nr_regions = n;
 	free_bytes = mv_page_free_count() * MV_PAGE_SIZE;
+	/* What other guests may still take is not free. */
+	free_bytes -= MV_MIN(free_bytes, MV_READ_ONCE(ram_reserved));
 	if (total > free_bytes) {
 		mv_log(MV_LOG_ERR, "guest %s: needs %lu MiB of RAM, the host "
 		       "has %lu MiB free\n", g->name,
@@ -524,11 +610,14 @@ static int load_images(struct mv_guest *g)
 		}
 		dtb = built;
 	}
-	guest_write(g, kload, kernel, ksize);
-	if (initrd)
-		guest_write(g, initrd_ipa, initrd, isize);
-	guest_write(g, dtb_ipa, dtb, dsize);
+	err = guest_write(g, kload, kernel, ksize);
+	if (!err && initrd)
+		err = guest_write(g, initrd_ipa, initrd, isize);
+	if (!err)
+		err = guest_write(g, dtb_ipa, dtb, dsize);
 	mv_free(built);
+	if (err)
+		return err;
 	g->entry = kload;
 	g->dtb_ipa = dtb_ipa;
 	mv_snprintf(g->kernel, sizeof(g->kernel), "%s", kpath);
@@ -614,6 +703,7 @@ static int guest_create(const void *src, int node, const char *name)
 	if (!g)
 		return -MV_ENOMEM;
 	mv_snprintf(g->name, sizeof(g->name), "%s", name);
+	mv_spin_init(&g->ram_lock);
 	g->def = extract_definition(src, node);
 	if (!g->def) {
 		mv_log(MV_LOG_ERR, "guest %s: cannot copy its definition\n",

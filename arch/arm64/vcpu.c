@@ -56,6 +56,8 @@
 #define ISS_DABT_S1PTW (1U << 7)
 #define ISS_DABT_WNR (1U << 6)
 #define FSC_EXTERNAL_ABORT 0x10
+#define FSC_TYPE_MASK 0x3c
+#define FSC_TRANSLATION 0x04		/* any level */
 
 #define PSTATE_EL1H 0x5
 #define PSTATE_DAIF 0x3c0
@@ -405,12 +407,33 @@ static inline unsigned int dabt_reg(u32 esr)
 	return (esr >> 16) & 0x1f;
 }
 
+/*
+ * A translation fault on guest RAM is a granule not backed yet: back it
+ * and retry the access. 0 if it was that (or failed: abort injected).
+ */
+static int ram_fault(struct mv_vcpu *v, u32 esr, bool instruction)
+{
+	u64 ipa = fault_ipa();
+	int err;
+
+	if ((esr & FSC_TYPE_MASK) != FSC_TRANSLATION ||
+	    !mv_guest_ram_contains(v->guest, ipa, 1))
+		return -MV_ENOENT;
+	err = mv_guest_ram_fault(v->guest, ipa);
+	if (err && err != -MV_ENOENT)
+		inject_abort(v, instruction, !instruction &&
+			     (esr & ISS_DABT_WNR), mv_read_sysreg(far_el2));
+	return err == -MV_ENOENT ? err : 0;
+}
+
 /* Inlined into the exit handler: one prologue for the whole MMIO path. */
 static int handle_dabt(struct mv_vcpu *v, u32 esr)
 {
 	unsigned int width = dabt_width(esr);
 	u64 val, mask;
 
+	if (!ram_fault(v, esr, false))
+		return ACTION_RESUME;
 	if (reg_in_cpu(v, dabt_reg(esr)))
 		return ACTION_NEED_REGS;
 	v->exits[MV_EXIT_MMIO]++;
@@ -644,6 +667,8 @@ static int handle_sync(struct mv_vcpu *v)
 	case EC_IABT_LOW: {
 		u64 far = mv_read_sysreg(far_el2);
 
+		if (!ram_fault(v, esr, true))
+			return ACTION_RESUME;
 		mv_guest_warn(v->guest, "vcpu%u: instruction fetch from "
 			      "0x%lx outside its RAM: abort injected\n",
 			      v->index, (unsigned long)far);

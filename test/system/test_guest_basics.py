@@ -1,12 +1,14 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
 """One 2-vCPU test guest (test/guests/testguest) running "uart psci timer
-wfi smp abort": each test prints PASS, in that order, and none FAIL; the
-timer test counts its 1000 interrupts, smp brings cpu1 up and off; then
-tg: done. The only warnings are the three misdeeds the psci and abort
-tests commit on purpose, each naming the guest; no error line. vcpu list
-shows both vCPUs with exit counts by reason that add up to their totals;
-guest info and guest list describe the guest."""
+ptimer wfi smp abort": each test prints PASS, in that order, and none
+FAIL; the timer test counts its 1000 interrupts, ptimer 100 interrupts of
+the trapped and emulated EL1 physical timer (INTID 30 from the guest DT,
+its CNTP_* accesses show as sysreg exits), smp brings cpu1 up and off;
+then tg: done. The only warnings are the three misdeeds the psci and
+abort tests commit on purpose, each naming the guest; no error line.
+vcpu list shows both vCPUs with exit counts by reason that add up to
+their totals; guest info and guest list describe the guest."""
 
 import re
 import tempfile
@@ -14,7 +16,7 @@ import tempfile
 import mvtest
 from mvtest import check
 
-TESTS = ["uart", "psci", "timer", "wfi", "smp", "abort"]
+TESTS = ["uart", "psci", "timer", "ptimer", "wfi", "smp", "abort"]
 
 
 def test(args):
@@ -43,6 +45,14 @@ def test(args):
             timer = next(r for r in results if r.startswith("tg: timer:"))
             check(re.search(r"PASS 1000 irqs ", timer),
                   "the timer test did not count 1000 interrupts: " + timer)
+            ptimer = next(r for r in results if r.startswith("tg: ptimer:"))
+            check(re.search(r"PASS 100 irqs mean-late \d+\.\d\d ticks "
+                            r"min \d+$", ptimer),
+                  "the ptimer test did not count 100 interrupts: " + ptimer)
+            check(re.search(r"^tg: uart 0x9000000 irq 33 .* vtimer 27 "
+                            r"ptimer 30 psci hvc$", "\n".join(out), re.M),
+                  "the guest's DT does not give the UART SPI 1 and the "
+                  "timers PPIs 11 and 14 (INTIDs 27 and 30)")
             check("tg: cpu1 up" in out and
                   re.search(r"smp: PASS cpus=2 sgi=100 .*cpu1 off",
                             "\n".join(results)),
@@ -71,6 +81,11 @@ def test(args):
             for reason in ("hvc", "mmio", "sysreg", "wfi", "irq", "abort"):
                 check(v0["reasons"].get(reason, 0) > 0,
                       "vcpu0 has no %s exits: %s" % (reason, v0))
+            # ptimer: at least the deadline, CTL and the handler's CTL
+            # read and write trap in each of its 100 rounds.
+            check(v0["reasons"].get("sysreg", 0) >= 400,
+                  "vcpu0 has too few sysreg exits for the trapped CNTP: %s"
+                  % v0)
             # cpu1 ran the SGI ping-pong (sysreg to reply, wfi to wait).
             check(v1["reasons"].get("sysreg", 0) >= 100 and
                   v1["reasons"].get("wfi", 0) > 0,

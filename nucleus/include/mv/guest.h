@@ -29,8 +29,11 @@ struct mv_ram_block {
 
 struct mv_guest_region {
 	u64 ipa, size;
+	/* Eager: the blocks in IPA order. Lazy: one 2 MiB granule each,
+	 * pa 0 until first touched. */
 	struct mv_ram_block *blocks;
 	unsigned int nr_blocks;
+	bool lazy;
 };
 
 struct mv_emu_instance {
@@ -79,6 +82,7 @@ struct mv_guest {
 	unsigned int running_vcpus;	/* threads inside the run loop */
 	struct mv_waitq state_wq;	/* vCPU threads parked or gone */
 	u64 warn_window, warn_count;	/* rate limit of guest misdeeds */
+	struct mv_spinlock ram_lock;	/* backing lazy RAM granules */
 	struct mv_arch_guest arch;
 };
 
@@ -97,9 +101,29 @@ int mv_guest_fdt_build(const struct mv_guest *g, const char *bootargs,
 u64 mv_guest_ram_allocated(void);
 
 /* The trap loop's view of guest memory and devices (nucleus/guest.c). */
-bool mv_guest_ram_contains(const struct mv_guest *g, u64 ipa, u64 size);
-/* Host address of guest RAM at ipa if size bytes lie in one region. */
-void *mv_guest_ram_ptr(const struct mv_guest *g, u64 ipa, u64 size);
+static inline bool mv_guest_ram_contains(const struct mv_guest *g, u64 ipa,
+					 u64 size)
+{
+	for (unsigned int i = 0; i < g->nr_regions; i++) {
+		const struct mv_guest_region *r = &g->regions[i];
+
+		if (ipa >= r->ipa && size <= r->size &&
+		    ipa - r->ipa <= r->size - size)
+			return true;
+	}
+	return false;
+}
+/*
+ * Host address of guest RAM at ipa if size bytes lie in one host block
+ * (backing it first if needed), else NULL.
+ */
+void *mv_guest_ram_ptr(struct mv_guest *g, u64 ipa, u64 size);
+/*
+ * A stage-2 translation fault at ipa: 0 if it is RAM not backed yet and
+ * now is (the access is retried), -MV_ENOENT if it is not lazy RAM, or
+ * -MV_ENOMEM (logged) if the host ran out.
+ */
+int mv_guest_ram_fault(struct mv_guest *g, u64 ipa);
 /*
  * An access to an IPA that is neither RAM nor the arch's own: the
  * emulator of the device there handles it. 0, or -MV_ENOENT (nothing

@@ -11,6 +11,14 @@
 #define GICD_CTLR_ARE_NS	(1U << 4)
 #define GICD_CTLR_GRP1		(1U << 1)
 
+#define GICD_IGROUPR		0x0080
+#define GICD_ISENABLER		0x0100
+#define GICD_ICENABLER		0x0180
+#define GICD_ICPENDR		0x0280
+#define GICD_IPRIORITYR		0x0400
+#define GICD_ICFGR		0x0c00
+#define GICD_IROUTER		0x6000
+
 #define GICR_STRIDE		0x20000
 #define GICR_CTLR		0x0000
 #define GICR_TYPER		0x0008
@@ -122,6 +130,45 @@ int gic_cpu_init(struct percpu *pc)
 void gic_enable_ppi(struct percpu *pc, unsigned int intid)
 {
 	mmio_write32(pc->gicr + GICR_ISENABLER0, 1U << intid);
+}
+
+void gic_disable_ppi(struct percpu *pc, unsigned int intid)
+{
+	mmio_write32(pc->gicr + GICR_ICENABLER0, 1U << intid);
+	wait_clear(pc->gicr + GICR_CTLR, 1U << 3);	/* RWP */
+}
+
+/*
+ * A shared peripheral interrupt as Linux sets one up: group 1, the same
+ * priority as the private ones, level-sensitive, routed to @mpidr.
+ */
+void gic_enable_spi(unsigned int intid, u64 mpidr)
+{
+	u64 reg = (intid / 32) * 4, bit = 1U << (intid % 32);
+	u64 prio = dt.gicd + GICD_IPRIORITYR + (intid & ~3U);
+	u64 cfg = dt.gicd + GICD_ICFGR + (intid / 16) * 4;
+	unsigned int shift = (intid & 3) * 8;
+
+	mmio_write32(dt.gicd + GICD_ICENABLER + reg, bit);
+	wait_clear(dt.gicd + GICD_CTLR, GICD_CTLR_RWP);
+	mmio_write32(dt.gicd + GICD_IGROUPR + reg,
+		     mmio_read32(dt.gicd + GICD_IGROUPR + reg) | bit);
+	mmio_write32(prio, (mmio_read32(prio) & ~(0xffU << shift)) |
+			   0xa0U << shift);
+	mmio_write32(cfg, mmio_read32(cfg) & ~(2U << (intid % 16) * 2));
+	mmio_write32(dt.gicd + GICD_IROUTER + intid * 8,
+		     (u32)(mpidr & 0xffffff));
+	mmio_write32(dt.gicd + GICD_IROUTER + intid * 8 + 4,
+		     (u32)(mpidr >> 32) & 0xff);
+	mmio_write32(dt.gicd + GICD_ICPENDR + reg, bit);
+	mmio_write32(dt.gicd + GICD_ISENABLER + reg, bit);
+}
+
+void gic_disable_spi(unsigned int intid)
+{
+	mmio_write32(dt.gicd + GICD_ICENABLER + (intid / 32) * 4,
+		     1U << (intid % 32));
+	wait_clear(dt.gicd + GICD_CTLR, GICD_CTLR_RWP);
 }
 
 void gic_cpu_disable(void)

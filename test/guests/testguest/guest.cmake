@@ -7,6 +7,7 @@ set(MV_TESTGUEST_DIR ${MV_SOURCE_DIR}/test/guests/testguest)
 add_executable(testguest.elf
 	${MV_TESTGUEST_DIR}/head.S
 	${MV_TESTGUEST_DIR}/malicious_ops.S
+	${MV_TESTGUEST_DIR}/fpu_ops.S
 	${MV_TESTGUEST_DIR}/main.c
 	${MV_TESTGUEST_DIR}/console.c
 	${MV_TESTGUEST_DIR}/mmu.c
@@ -15,6 +16,9 @@ add_executable(testguest.elf
 	${MV_TESTGUEST_DIR}/smp.c
 	${MV_TESTGUEST_DIR}/tests.c
 	${MV_TESTGUEST_DIR}/malicious.c
+	${MV_TESTGUEST_DIR}/ptimer.c
+	${MV_TESTGUEST_DIR}/fpu.c
+	${MV_TESTGUEST_DIR}/echo.c
 	${MV_TESTGUEST_DIR}/lib.c)
 target_include_directories(testguest.elf PRIVATE
 	${MV_SOURCE_DIR}/module-sdk/include/libc

@@ -83,17 +83,24 @@ static void dt_collect_regions(int parent)
 	}
 }
 
+/* A GIC interrupt specifier <type num flags> as an INTID. */
+static unsigned int dt_intid(const fdt32_t *spec)
+{
+	return fdt32_to_cpu(spec[1]) + (fdt32_to_cpu(spec[0]) == 1 ? 16 : 32);
+}
+
 static void dt_parse(u64 dtb)
 {
 	const void *fdt = (const void *)dtb;
 	const char *s;
 	const fdt32_t *p;
-	int node, len, cpus, gic;
+	int node, len, cpus, gic, cells = 3, uart_node = -1;
 	u64 base, size, self;
 
 	dt.fdt = fdt;
 	dt.uart = TG_DEFAULT_UART;
 	dt.timer_irq = TG_DEFAULT_TIMER_IRQ;
+	dt.ptimer_irq = TG_DEFAULT_PTIMER_IRQ;
 	dt.bootargs = "";
 
 	if (fdt_check_header(fdt)) {
@@ -114,8 +121,10 @@ static void dt_parse(u64 dtb)
 			int n = colon ? colon - s : (int)strlen(s);
 			int un = fdt_path_offset_namelen(fdt, s, n);
 
-			if (un >= 0 && !dt_reg(un, 0, &base, NULL))
+			if (un >= 0 && !dt_reg(un, 0, &base, NULL)) {
 				dt.uart = base;
+				uart_node = un;
+			}
 		}
 	}
 
@@ -128,22 +137,35 @@ static void dt_parse(u64 dtb)
 		tg_halt();
 	}
 
+	p = fdt_getprop(fdt, gic, "#interrupt-cells", NULL);
+	if (p)
+		cells = fdt32_to_cpu(*p);
+	/* Secure physical, non-secure physical, virtual, hypervisor. */
 	node = fdt_node_offset_by_compatible(fdt, -1, "arm,armv8-timer");
 	if (node < 0)
 		node = fdt_path_offset(fdt, "/timer");
 	if (node >= 0) {
-		int cells = 3;
-
-		p = fdt_getprop(fdt, gic, "#interrupt-cells", NULL);
-		if (p)
-			cells = fdt32_to_cpu(*p);
 		p = fdt_getprop(fdt, node, "interrupts", &len);
 		if (p && cells >= 2 && len >= 3 * cells * 4) {
-			u32 type = fdt32_to_cpu(p[2 * cells]);
-			u32 num = fdt32_to_cpu(p[2 * cells + 1]);
-
-			dt.timer_irq = num + (type == 1 ? 16 : 32);
+			dt.ptimer_irq = dt_intid(p + cells);
+			dt.timer_irq = dt_intid(p + 2 * cells);
 		}
+	}
+
+	/* The console UART's interrupt (the echo test listens to it). */
+	if (uart_node < 0) {
+		fdt_for_each_subnode(node, fdt, 0) {
+			if (!fdt_node_check_compatible(fdt, node, "arm,pl011") &&
+			    !dt_reg(node, 0, &base, NULL) && base == dt.uart) {
+				uart_node = node;
+				break;
+			}
+		}
+	}
+	if (uart_node >= 0) {
+		p = fdt_getprop(fdt, uart_node, "interrupts", &len);
+		if (p && cells >= 2 && len >= cells * 4)
+			dt.uart_irq = dt_intid(p);
 	}
 
 	node = fdt_node_offset_by_compatible(fdt, -1, "arm,psci-1.0");
@@ -332,7 +354,11 @@ static void handle_irq(struct percpu *pc, u64 t)
 		pc->irq_active = -1;
 		return;
 	}
-	if (intid < 16) {
+	if (intid == dt.ptimer_irq) {
+		ptimer_irq(pc);
+	} else if (dt.uart_irq && intid == dt.uart_irq) {
+		uart_rx_irq(pc);
+	} else if (intid < 16) {
 		pc->sgi_count[intid]++;
 		if (pc->idx != 0 && intid == SGI_PING) {
 			gic_send_sgi(dt.cpu_mpidr[0], SGI_PONG);
@@ -444,6 +470,9 @@ static const struct {
 	{ "malicious", test_malicious },
 	{ "bench", test_bench },
 	{ "reset-count", test_reset_count },
+	{ "ptimer", test_ptimer },
+	{ "fpu", test_fpu },
+	{ "echo", test_echo },
 };
 
 static void run_test(const char *word, size_t len)
@@ -486,8 +515,9 @@ void tg_main(u64 dtb)
 	cntfrq = read_sysreg(cntfrq_el0);
 	tg_printf("tg: Modvisor test guest, EL1, dtb 0x%lx, mpidr 0x%lx\n",
 		  dtb, pc->mpidr);
-	tg_printf("tg: uart 0x%lx gicd 0x%lx gicr 0x%lx vtimer %u psci %s\n",
-		  dt.uart, dt.gicd, dt.gicr, dt.timer_irq,
+	tg_printf("tg: uart 0x%lx irq %u gicd 0x%lx gicr 0x%lx vtimer %u "
+		  "ptimer %u psci %s\n", dt.uart, dt.uart_irq, dt.gicd, dt.gicr,
+		  dt.timer_irq, dt.ptimer_irq,
 		  !dt.psci_present ? "none" : dt.psci_smc ? "smc" : "hvc");
 	tg_printf("tg: cpus %u ram 0x%lx+0x%lx cntfrq %lu pa-limit 0x%lx\n",
 		  dt.ncpus, dt.ram_base, dt.ram_size, cntfrq, pa_limit);

@@ -24,6 +24,7 @@ typedef int64_t s64;
 /* Defaults when the DT says nothing (QEMU virt's layout). */
 #define TG_DEFAULT_UART		0x09000000UL
 #define TG_DEFAULT_TIMER_IRQ	27
+#define TG_DEFAULT_PTIMER_IRQ	30
 #define TG_DEFAULT_ABORT_ADDR	0x7f000000UL
 #define TG_DEFAULT_ROUNDS	200
 
@@ -158,7 +159,9 @@ struct dt_info {
 	u64 uart;
 	u64 gicd, gicd_size;
 	u64 gicr, gicr_size;
-	unsigned int timer_irq;
+	unsigned int timer_irq;		/* CNTV: /timer interrupts[2] */
+	unsigned int ptimer_irq;	/* CNTP (EL1 physical): interrupts[1] */
+	unsigned int uart_irq;		/* the console UART's SPI, 0 if none */
 	bool psci_smc;
 	bool psci_present;
 	unsigned int ncpus;
@@ -220,6 +223,9 @@ void gic_eoi(u32 intid);
 void gic_send_sgi(u64 mpidr, unsigned int intid);
 u64 gic_sgi1r_value(u64 mpidr, unsigned int intid);
 void gic_enable_ppi(struct percpu *pc, unsigned int intid);
+void gic_disable_ppi(struct percpu *pc, unsigned int intid);
+void gic_enable_spi(unsigned int intid, u64 mpidr);
+void gic_disable_spi(unsigned int intid);
 
 /* psci.c */
 s64 psci_call(u64 fn, u64 a1, u64 a2, u64 a3);
@@ -248,6 +254,15 @@ int cpu_down(unsigned int idx, s64 *last);
 int sgi_pingpong(unsigned int idx, unsigned int rounds, u64 *mean_x100);
 extern volatile u64 pong_count;
 
+/* ptimer.c, echo.c: interrupt handlers (called before the EOI) */
+void ptimer_irq(struct percpu *pc);
+void uart_rx_irq(struct percpu *pc);
+
+/* fpu_ops.S: every SIMD register from an LCG seeded with @seed */
+void fpu_fill(u64 seed, u64 fpcr, u64 fpsr);
+int fpu_check(u64 seed, u64 fpcr, u64 fpsr);	/* -1, or the first bad */
+void fpu_dump(u64 regs[66]);			/* q0..q31, FPCR, FPSR */
+
 /* tests */
 void test_uart(void);
 void test_timer(void);
@@ -260,5 +275,8 @@ void test_spin(void);
 void test_malicious(void);
 void test_bench(void);
 void test_reset_count(void);
+void test_ptimer(void);
+void test_fpu(void);
+void test_echo(void);
 
 #endif
