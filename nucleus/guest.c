@@ -72,7 +72,7 @@ const char *mv_exit_reason_name(enum mv_exit_reason r)
 {
 	static const char *const names[] = {
 		"hvc", "smc", "mmio", "sysreg", "wfi", "wfe", "irq", "abort",
-		"other",
+		"ram", "other",
 	};
 
 	return (unsigned int)r < MV_EXIT_REASONS ? names[r] : "?";

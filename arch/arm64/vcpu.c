@@ -420,35 +420,61 @@ static int ram_fault(struct mv_vcpu *v, u32 esr, bool instruction)
 	    !mv_guest_ram_contains(v->guest, ipa, 1))
 		return -MV_ENOENT;
 	err = mv_guest_ram_fault(v->guest, ipa);
+	if (!err)
+		v->exits[MV_EXIT_RAM]++;
 	if (err && err != -MV_ENOENT)
 		inject_abort(v, instruction, !instruction &&
 			     (esr & ISS_DABT_WNR), mv_read_sysreg(far_el2));
 	return err == -MV_ENOENT ? err : 0;
 }
 
-/* Inlined into the exit handler: one prologue for the whole MMIO path. */
+/*
+ * Nothing emulates ipa: RAM not backed yet is backed and the access
+ * retried; anything else is an access to nothing, reported and aborted.
+ */
+static __attribute__((noinline)) int dabt_unclaimed(struct mv_vcpu *v,
+						     u32 esr, unsigned int width)
+{
+	u64 ipa = fault_ipa();
+
+	if (!ram_fault(v, esr, false))
+		return ACTION_RESUME;
+	if (esr & ISS_DABT_ISV)
+		mv_guest_mmio_refused(v, ipa, width, esr & ISS_DABT_WNR, NULL,
+				      -MV_ENOENT);
+	return dabt_refused(v, esr);
+}
+
+/*
+ * Inlined into the exit handler: one prologue for the whole MMIO path.
+ * Devices are looked up first, so an emulated access pays nothing for
+ * the RAM that is backed on first touch (dabt_unclaimed).
+ */
 static int handle_dabt(struct mv_vcpu *v, u32 esr)
 {
 	unsigned int width = dabt_width(esr);
 	u64 val, mask;
+	int err;
 
-	if (!ram_fault(v, esr, false))
-		return ACTION_RESUME;
 	if (reg_in_cpu(v, dabt_reg(esr)))
 		return ACTION_NEED_REGS;
-	v->exits[MV_EXIT_MMIO]++;
 	if ((esr & (ISS_DABT_ISV | ISS_DABT_S1PTW)) != ISS_DABT_ISV)
-		return dabt_refused(v, esr);
+		return dabt_unclaimed(v, esr, width);
 	if (esr & ISS_DABT_WNR) {
 		val = reg_read(v, dabt_reg(esr));
 		if (width < 8)
 			val &= (1UL << (8 * width)) - 1;
-		if (mmio(v, fault_ipa(), width, true, &val))
-			return dabt_refused(v, esr);
+		err = mmio(v, fault_ipa(), width, true, &val);
 	} else {
 		val = 0;
-		if (mmio(v, fault_ipa(), width, false, &val))
-			return dabt_refused(v, esr);
+		err = mmio(v, fault_ipa(), width, false, &val);
+	}
+	if (err == -MV_ENOENT)
+		return dabt_unclaimed(v, esr, width);
+	v->exits[MV_EXIT_MMIO]++;
+	if (err)
+		return dabt_refused(v, esr);
+	if (!(esr & ISS_DABT_WNR)) {
 		width = dabt_width(esr);
 		mask = width == 8 ? ~0UL : (1UL << (8 * width)) - 1;
 		val &= mask;

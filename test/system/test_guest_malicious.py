@@ -122,7 +122,7 @@ def test(args):
             for reason in ("hvc", "smc", "mmio", "sysreg", "abort", "irq"):
                 check(b0.get(reason, 0) > 0,
                       "bad's vcpu0 has no %s exits: %s" % (reason, b0))
-            check(b0["mmio"] >= b0["abort"] > 1000 and
+            check(b0["abort"] > 1000 and
                   b0["hvc"] + b0["smc"] > 1000,
                   "bad's exit counts do not show its abuse: %s" % b0)
             # Thousands of misdeeds, at most 8 warnings a window (and

@@ -25,6 +25,7 @@ enum mv_exit_reason {
 	MV_EXIT_WFE,
 	MV_EXIT_IRQ,		/* host interrupt while in the guest */
 	MV_EXIT_ABORT,		/* access outside the guest: abort injected */
+	MV_EXIT_RAM,		/* first touch of a RAM granule: backed */
 	MV_EXIT_OTHER,
 	MV_EXIT_REASONS
 };

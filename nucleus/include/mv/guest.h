@@ -125,10 +125,11 @@ void *mv_guest_ram_ptr(struct mv_guest *g, u64 ipa, u64 size);
  */
 int mv_guest_ram_fault(struct mv_guest *g, u64 ipa);
 /*
- * An access to an IPA that is neither RAM nor the arch's own: the
- * emulator of the device there handles it. 0, or -MV_ENOENT (nothing
- * there) or the emulator's error, logged (the arch injects an abort).
- * Inline: it is on every MMIO trap.
+ * A trapped access that is not the arch's own: the emulator of the
+ * device there handles it. 0, the emulator's error (logged; the arch
+ * injects an abort), or -MV_ENOENT, silently, when no device is there
+ * (it may be RAM backed on first touch). Inline: it is on every MMIO
+ * trap. mv_guest_mmio_refused() logs a refusal (by NULL: nothing there).
  */
 __attribute__((cold))
 int mv_guest_mmio_refused(struct mv_vcpu *v, u64 ipa, unsigned int width,
@@ -158,7 +159,7 @@ static inline int mv_guest_mmio(struct mv_vcpu *v, u64 ipa,
 		return err ? mv_guest_mmio_refused(v, ipa, width, write,
 						   inst->name, err) : 0;
 	}
-	return mv_guest_mmio_refused(v, ipa, width, write, NULL, -MV_ENOENT);
+	return -MV_ENOENT;	/* the caller says so if it is not RAM */
 }
 
 /* Log a guest's misdeed, rate-limited per guest. */
