@@ -632,7 +632,7 @@ static int read_exports(struct loader *ld)
 			    s->st_shndx != MV_SHN_UNDEF)
 				break;
 		}
-		if (i == ld->nsyms) {
+		if (i >= ld->nsyms) {	/* nsyms may be 0 */
 			fail(ld, "exports %s, which it does not define", want);
 			return -MV_ENOENT;
 		}
