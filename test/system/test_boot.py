@@ -16,7 +16,7 @@ def test(args):
         qemu_args += ["-m", "%dM" % args.mem]
     m = mvtest.Machine(args.image, qemu_args)
     try:
-        m.expect(r"nucleus: Modvisor (\S+) starting, console (\S+)",
+        m.expect(r"nucleus: Modvisor (\S+) starting, console (\S+)\r*\n",
                  timeout=20, what="the first console line")
         m.expect(r"Modvisor \S+ \(arm64, EL2\)", what="the banner")
         cpus = m.expect(r"CPUs online: (\d+) of (\d+)\s")

@@ -8,9 +8,9 @@ import mvtest
 from mvtest import check
 
 CASES = {
-    "wx-write": (r"writing to nucleus text at 0x([0-9a-f]+)",
+    "wx-write": (r"writing to nucleus text at 0x([0-9a-f]+)\r*\n",
                  "0x25", "data abort, same EL"),
-    "wx-exec": (r"executing module data at 0x([0-9a-f]+)",
+    "wx-exec": (r"executing module data at 0x([0-9a-f]+)\r*\n",
                 "0x21", "instruction abort, same EL"),
 }
 
@@ -19,7 +19,8 @@ def test(args):
     where, ec, name = CASES[args.case]
     m = mvtest.Machine(args.image, ["-initrd", args.initrd, "-append",
                                     "modvisor.modules=selftest "
-                                    "modvisor.selftest=" + args.case])
+                                    "modvisor.selftest=" + args.case +
+                                    " modvisor.noautostart"])
     try:
         m.expect(r"nucleus: ready", timeout=20)
         addr = int(m.expect(where).group(1), 16)
