@@ -47,6 +47,11 @@ bool mv_dt_has(const struct mv_dt_node *n, const char *prop)
 	return fdt_getprop(n->fdt, n->offset, prop, NULL) != NULL;
 }
 
+void *mv_emu_guest_ram(struct mv_emu *emu, uint64_t ipa, uint64_t size)
+{
+	return mv_guest_ram_ptr(emu->guest, ipa, size);
+}
+
 void mv_emu_irq_set(struct mv_emu *emu, bool level)
 {
 	if (emu->irq >= 0)

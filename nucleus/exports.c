@@ -102,6 +102,7 @@ MV_EXPORT(mv_dt_u32);
 MV_EXPORT(mv_dt_u64);
 MV_EXPORT(mv_dt_has);
 MV_EXPORT(mv_emu_irq_set);
+MV_EXPORT(mv_emu_guest_ram);
 MV_EXPORT(mv_guest_state_name);
 MV_EXPORT(mv_vcpu_state_name);
 MV_EXPORT(mv_exit_reason_name);

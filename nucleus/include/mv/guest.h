@@ -124,6 +124,8 @@ void *mv_guest_ram_ptr(struct mv_guest *g, u64 ipa, u64 size);
  * -MV_ENOMEM (logged) if the host ran out.
  */
 int mv_guest_ram_fault(struct mv_guest *g, u64 ipa);
+/* The same for emulators (module ABI, modvisor/emulator.h). */
+void *mv_emu_guest_ram(struct mv_emu *emu, uint64_t ipa, uint64_t size);
 /*
  * A trapped access that is not the arch's own: the emulator of the
  * device there handles it. 0, the emulator's error (logged; the arch

@@ -1,0 +1,99 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Linux boot benchmark: Debian's kernel and the project's initramfs
+(build/arm64/guests/linux) from QEMU start to the initramfs marker,
+booted straight on QEMU and as a Modvisor guest, in alternating runs.
+Both sides: 2 CPUs (vCPUs), 256 MiB for Linux, no KASLR seed (QEMU
+virt,dtb-randomness=off natively; the guest DTB carries none), nokaslr,
+a PL011 console. Prints the medians and their ratio beside the target
+(<= 1.10; Xvisor 2.78 s / 1.40 s = 1.99); asserts nothing."""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+
+import pexpect
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "system"))
+import mvtest  # noqa: E402
+
+MARKER = "MODVISOR-GUEST-READY"
+BOOTARGS = "console=ttyAMA0 nokaslr hostname=linux0"
+GUEST = """\
+		linux0 {
+			compatible = "modvisor,guest";
+			vcpus = <2>;
+			memory = <0x0 0x40000000 0x0 0x10000000>;
+			kernel = "guests/linux/Image";
+			initrd = "guests/linux/rootfs.cpio.gz";
+			bootargs = "%s";
+			autostart;
+			devices {
+				uart@9000000 {
+					compatible = "arm,pl011", "arm,primecell";
+					reg = <0x0 0x9000000 0x0 0x1000>;
+					interrupts = <0 1 4>;
+				};
+			};
+		};
+""" % BOOTARGS
+
+
+def time_to_marker(cmd, args):
+    start = time.monotonic()
+    child = pexpect.spawn(cmd, args, encoding="utf-8",
+                          codec_errors="replace", timeout=120)
+    try:
+        child.expect(MARKER)
+        return time.monotonic() - start
+    finally:
+        child.terminate(force=True)
+        child.close()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--build", required=True)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    images = os.path.join(args.build, "arm64", "guests", "linux")
+    image = os.path.join(images, "Image")
+    rootfs = os.path.join(images, "rootfs.cpio.gz")
+    native = ["-M", "virt,gic-version=3,dtb-randomness=off",
+              "-cpu", "cortex-a57", "-smp", "2", "-m", "256M",
+              "-display", "none", "-monitor", "none", "-nic", "none",
+              "-serial", "stdio", "-kernel", image, "-initrd", rootfs,
+              "-append", BOOTARGS]
+    with tempfile.TemporaryDirectory() as tmp:
+        dtbo = mvtest.board_overlay(tmp, mvtest.guests_fragment(GUEST))
+        initrd = mvtest.pack_initrd(
+            tmp, args.build,
+            os.path.join(args.build, "module-sdk", "mvmod", "mvmod"), dtbo,
+            files={"guests/linux/Image": image,
+                   "guests/linux/rootfs.cpio.gz": rootfs}, gzip=False)
+        nucleus = os.path.join(args.build, "arm64", "nucleus.bin")
+        times = {"native": [], "modvisor": []}
+        for _ in range(args.runs):
+            times["native"].append(
+                time_to_marker("qemu-system-aarch64", native))
+            times["modvisor"].append(
+                time_to_marker(mvtest.QEMU, [nucleus, "-initrd", initrd]))
+    nat = statistics.median(times["native"])
+    mv = statistics.median(times["modvisor"])
+    print("Linux (Debian 6.1 cloud kernel, busybox initramfs) from QEMU "
+          "start to %s, median of %d alternating runs:" % (MARKER,
+                                                           args.runs))
+    print("  natively on QEMU   %6.3f s  (min %.3f, max %.3f)"
+          % (nat, min(times["native"]), max(times["native"])))
+    print("  under Modvisor     %6.3f s  (min %.3f, max %.3f)"
+          % (mv, min(times["modvisor"]), max(times["modvisor"])))
+    print("  ratio              %6.2f    (target <= 1.10; Xvisor 1.99)"
+          % (mv / nat))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
