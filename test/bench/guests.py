@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """Guest exit-cost benchmark: the bare-metal test guest (test/guests/
 testguest, bootargs "bench") times 1,000 round trips of each kind of exit
-with the virtual counter under QEMU -icount shift=0, where every guest
+with the virtual counter under QEMU -icount shift=0,sleep=off (idle time
+skipped, not slept), where every guest
 instruction takes 1 ns and a tick of the 62.5 MHz counter is 16
 instructions, so the figures are deterministic instruction budgets:
 a null hypercall (PSCI_VERSION), an emulated PL011 register read, a
@@ -88,7 +89,8 @@ def main():
         print("bench failed: %s" % err)
         return 1
     print("exit round trips, guest ticks of 16 instructions (QEMU -icount "
-          "shift=0), 1,000 each, empty-loop cost %.2f ticks subtracted:"
+          "shift=0,sleep=off), 1,000 each, empty-loop cost %.2f ticks "
+          "subtracted:"
           % spread.get("empty-loop", 0))
     for name, (target, xvisor) in TARGETS.items():
         value = spread.get(name)
