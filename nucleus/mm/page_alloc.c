@@ -19,6 +19,7 @@
  * by a scan: setting up a region then writes nothing but its metadata, so
  * free RAM stays untouched (under QEMU, never backed by host memory).
  */
+#include <mv/arch.h>
 #include <mv/errno.h>
 #include <mv/list.h>
 #include <mv/log.h>
@@ -274,7 +275,7 @@ void *mv_page_alloc_zeroed(unsigned int order)
 	void *p = mv_page_alloc(order);
 
 	if (p)
-		memset(p, 0, MV_PAGE_SIZE << order);
+		mv_arch_clear_pages(p, MV_PAGE_SIZE << order);
 	return p;
 }
 

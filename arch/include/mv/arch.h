@@ -21,6 +21,7 @@
  *   void mv_arch_poll_hint(void);          polling a device register
  *   void mv_arch_wait_for_interrupt(void);
  *   u64 mv_arch_counter(void);             free-running system counter
+ *   void mv_arch_clear_pages(void *p, unsigned long size);  zero pages
  *   struct mv_cpu *mv_this_cpu(void);
  *   void mv_arch_set_this_cpu(struct mv_cpu *cpu);
  *   struct mv_arch_context;                callee-saved thread state

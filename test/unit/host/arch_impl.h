@@ -9,7 +9,14 @@
 #include <sched.h>
 #include <time.h>
 
+#include <string.h>
+
 struct mv_cpu;
+
+static inline void mv_arch_clear_pages(void *p, unsigned long size)
+{
+	memset(p, 0, size);
+}
 
 /* Placeholder: host tests never switch nucleus threads. */
 struct mv_arch_context {
