@@ -236,6 +236,7 @@ void mv_arch_vcpu_reset(struct mv_vcpu *v, u64 pc, u64 arg)
 	a->regs.pc = pc;
 	a->regs.pstate = PSTATE_EL1H | PSTATE_DAIF;
 	a->sysregs[SR_SCTLR] = SCTLR_EL1_RESET;
+	a->sysregs_stale = true;
 	a->cntp_ctl = 0;
 	mv_timer_cancel(&a->ptimer_event);
 	mv_timer_cancel(&a->vtimer_event);
@@ -247,11 +248,21 @@ void mv_arch_vcpu_load(struct mv_vcpu *v)
 	u64 *s = a->sysregs;
 	u64 ctl = s[SR_CNTV_CTL];
 
-	mv_write_sysreg(vttbr_el2, v->guest->arch.vttbr);
-	mv_write_sysreg(vmpidr_el2, a->vmpidr);
-	SYSREGS(LOAD_SYSREG)
+	/*
+	 * Nothing but vCPUs uses EL1 and the guest configuration does not
+	 * matter at EL2: when this vCPU was the last one here, its EL1
+	 * registers, VTTBR and HCR are still in place (rewriting them would
+	 * also flush the TLBs on QEMU). FP always: libfdt and zlib use it.
+	 */
+	if (mv_this_cpu()->last_vcpu != v || a->sysregs_stale) {
+		mv_write_sysreg(vttbr_el2, v->guest->arch.vttbr);
+		mv_write_sysreg(vmpidr_el2, a->vmpidr);
+		SYSREGS(LOAD_SYSREG)
+		mv_write_sysreg(hcr_el2, HCR_EL2_GUEST);
+		mv_this_cpu()->last_vcpu = v;
+		a->sysregs_stale = false;
+	}
 	mv_arm64_fp_restore(&a->fp);
-	mv_write_sysreg(hcr_el2, HCR_EL2_GUEST);
 	mv_isb();
 	mv_this_cpu()->vcpu = v;
 	v->host_cpu = mv_this_cpu()->id;
@@ -277,9 +288,6 @@ void mv_arch_vcpu_put(struct mv_vcpu *v)
 	SYSREGS(SAVE_SYSREG)
 	mv_arm64_fp_save(&a->fp);
 	mv_arm64_vgic_put(v);
-	mv_write_sysreg(hcr_el2, HCR_EL2_HOST);
-	mv_write_sysreg(vttbr_el2, 0);
-	mv_isb();
 	a->loaded = false;
 	mv_this_cpu()->vcpu = NULL;
 	if ((s[SR_CNTV_CTL] & (CNT_ENABLE | CNT_IMASK)) == CNT_ENABLE)
@@ -290,6 +298,12 @@ void mv_arch_vcpu_free(struct mv_vcpu *v)
 {
 	mv_timer_cancel(&v->arch.ptimer_event);
 	mv_timer_cancel(&v->arch.vtimer_event);
+	/* A new vCPU may get this address: it must not look loaded. */
+	for (unsigned int c = 0; c < mv_nr_cpus; c++)
+		__atomic_compare_exchange_n(&mv_cpus[c].last_vcpu, &(struct
+					    mv_vcpu *){ v }, NULL, false,
+					    __ATOMIC_SEQ_CST,
+					    __ATOMIC_SEQ_CST);
 }
 
 /* --- Injection -------------------------------------------------------- */

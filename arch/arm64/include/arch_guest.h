@@ -96,6 +96,7 @@ struct mv_arch_vcpu {
 	/* The virtual timer while the vCPU is off its host CPU. */
 	struct mv_timer_event vtimer_event;
 	bool loaded;
+	bool sysregs_stale;	/* reset: load them even if last here */
 };
 
 #endif

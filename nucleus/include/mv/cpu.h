@@ -16,6 +16,7 @@ struct mv_cpu {
 	void *stack;		/* boot/idle stack of a secondary */
 	struct mv_sched_cpu sched;
 	struct mv_vcpu *vcpu;	/* whose state the CPU holds, or NULL */
+	struct mv_vcpu *last_vcpu;	/* whose EL1 registers it still has */
 	/* Counters, for the banner, self-tests and later `host info`. */
 	u64 irqs;
 	u64 timer_irqs;
