@@ -2,11 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 """An unmodified Debian Linux kernel (build/arm64/guests/linux, fetched by
 scripts/fetch-guest-images) as a 2-vCPU guest with an emulated PL011
-console: it boots to the initramfs marker with both CPUs (PSCI CPU_ON),
-the GICv3 and the virtual timer working, ttyAMA0 as its console, and no
-warning about the guest in the hypervisor's log. Then the terminal is
-bound to the guest's console (vserial) and a shell command typed into
-Linux runs: its output comes back, and Ctrl-] q returns to the prompt."""
+console, a virtio-mmio console and an empty virtio-mmio slot: it boots to
+the initramfs marker with both CPUs (PSCI CPU_ON), the GICv3 and the
+virtual timer working, ttyAMA0 as its console, virtio_console bound to
+the one device (the empty slot ignored), and no warning about the guest
+in the hypervisor's log. Then the terminal is bound to the guest's PL011
+(vserial) and a shell command typed into Linux runs; what it writes to
+/dev/hvc0 is logged as [linux0/console]; bytes typed into the bound
+linux0/console port reach a reader of /dev/hvc0."""
 
 import os
 import re
@@ -31,6 +34,17 @@ LINUX = """\
 					reg = <0x0 0x9000000 0x0 0x1000>;
 					interrupts = <0 1 4>;
 				};
+				console@a000000 {
+					compatible = "virtio,mmio";
+					reg = <0x0 0xa000000 0x0 0x200>;
+					interrupts = <0 16 1>;
+					virtio-device = "console";
+				};
+				empty@a000200 {
+					compatible = "virtio,mmio";
+					reg = <0x0 0xa000200 0x0 0x200>;
+					interrupts = <0 17 1>;
+				};
 			};
 		};
 """
@@ -41,6 +55,13 @@ def type_slowly(m, keys):
     for k in keys:
         m.child.send(k)
         time.sleep(0.02)
+
+
+def detach(m, port):
+    m.child.send("\x1d")
+    m.child.send("q")
+    m.expect(r"vserial: detached from " + port, what="the detach message")
+    m.expect(mvtest.PROMPT, what="the prompt after detaching")
 
 
 def test(args):
@@ -55,8 +76,12 @@ def test(args):
         try:
             m.expect(r"\[linux0/uart\] MODVISOR-GUEST-READY linux0",
                      timeout=90, what="the Linux guest's marker")
-            m.expect(r"\[linux0/uart\] MODVISOR-GUEST-INFO [^\r\n]*",
-                     what="the guest's module summary")
+            info = m.expect(r"\[linux0/uart\] MODVISOR-GUEST-INFO ([^\r\n]*)"
+                            r"\r*\n", what="the guest's module summary")
+            check(re.search(r"virtio devices: virtio_console:virtio0$",
+                            info.group(1)),
+                  "virtio_console is not bound to the one device: %s"
+                  % info.group(1))
             text = m.console()
             for want in (r"Machine model: Modvisor guest linux0",
                          r"psci: PSCIv1\.0 detected",
@@ -78,11 +103,25 @@ def test(args):
             type_slowly(m, "\recho modvisor-$((6*7))\r")
             m.expect(r"\nmodvisor-42\r*\n", timeout=20,
                      what="the shell command's output")
-            m.child.send("\x1d")
-            m.child.send("q")
-            m.expect(r"vserial: detached from linux0/uart",
-                     what="the detach message")
-            m.expect(mvtest.PROMPT, what="the prompt after detaching")
+            # The virtio console, both ways: a reader of /dev/hvc0 in the
+            # background gets what is typed into linux0/console.
+            type_slowly(m, "echo hello-hvc-$((6*7)) > /dev/hvc0\r")
+            type_slowly(m, "(head -c 5 /dev/hvc0 > /tmp/in; "
+                        "echo got-$(cat /tmp/in)) &\r")
+            time.sleep(1)
+            detach(m, "linux0/uart")
+            check("[linux0/console] hello-hvc-42" in m.console(),
+                  "no [linux0/console] line for what the guest wrote to "
+                  "/dev/hvc0")
+            m.child.send("vserial bind linux0/console\r")
+            m.expect(r"vserial: bound to linux0/console",
+                     what="the bind hint of the virtio console")
+            type_slowly(m, "abcde\r")  # a tty: a line at a time
+            detach(m, "linux0/console")
+            m.child.send("vserial bind linux0/uart\r")
+            m.expect(r"got-abcde", timeout=20,
+                     what="the typed bytes read from /dev/hvc0")
+            detach(m, "linux0/uart")
             t = mvtest.Terminal(m)
             out = t.run("vcpu list")
             check(re.search(r"^linux0\s+1\s", out, re.M),

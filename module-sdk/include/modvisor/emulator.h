@@ -62,6 +62,13 @@ struct mv_emu_ops {
 	void (*remove)(struct mv_emu *emu);	/* guest destroyed */
 };
 
+/*
+ * A host pointer to guest RAM [ipa, ipa + size) if that range is guest RAM
+ * inside one host block (backing it if needed), else NULL. Any 2 MiB-aligned
+ * granule of guest RAM lies in one host block.
+ */
+void *mv_emu_guest_ram(struct mv_emu *emu, uint64_t ipa, uint64_t size);
+
 /* Drive the device's interrupt line (level) into the guest's vGIC. */
 void mv_emu_irq_set(struct mv_emu *emu, bool level);
 
