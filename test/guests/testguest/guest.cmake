@@ -19,9 +19,11 @@ add_executable(testguest.elf
 	${MV_TESTGUEST_DIR}/ptimer.c
 	${MV_TESTGUEST_DIR}/fpu.c
 	${MV_TESTGUEST_DIR}/echo.c
-	${MV_TESTGUEST_DIR}/lib.c)
+	${MV_TESTGUEST_DIR}/lib.c
+	${MV_SOURCE_DIR}/nucleus/lib/string.c)
 target_include_directories(testguest.elf PRIVATE
 	${MV_SOURCE_DIR}/module-sdk/include/libc
+	${MV_SOURCE_DIR}/nucleus/include
 	${MV_DEPS_DIR}/usr/include)
 target_compile_options(testguest.elf PRIVATE
 	${MV_ARCH_CFLAGS} -nostdinc -isystem ${MV_CC_INCLUDE}
