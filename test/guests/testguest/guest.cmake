@@ -20,10 +20,12 @@ add_executable(testguest.elf
 	${MV_TESTGUEST_DIR}/fpu.c
 	${MV_TESTGUEST_DIR}/echo.c
 	${MV_TESTGUEST_DIR}/lib.c
-	${MV_SOURCE_DIR}/nucleus/lib/string.c)
+	${MV_SOURCE_DIR}/nucleus/lib/string.c
+	${MV_SOURCE_DIR}/nucleus/lib/printf.c)
 target_include_directories(testguest.elf PRIVATE
 	${MV_SOURCE_DIR}/module-sdk/include/libc
 	${MV_SOURCE_DIR}/nucleus/include
+	${MV_SOURCE_DIR}/module-sdk/include
 	${MV_DEPS_DIR}/usr/include)
 target_compile_options(testguest.elf PRIVATE
 	${MV_ARCH_CFLAGS} -nostdinc -isystem ${MV_CC_INCLUDE}

@@ -246,7 +246,7 @@ static void result(const char *name, const char *verdict, const char *fmt,
 {
 	char details[100];
 
-	tg_vsnprintf(details, sizeof(details), fmt, ap);
+	mv_vsnprintf(details, sizeof(details), fmt, ap);
 	tg_printf("tg: %s: %s%s%s\n", name, verdict, details[0] ? " " : "",
 		  details);
 }

@@ -209,8 +209,9 @@ void console_init(u64 base);
 u64 console_base(void);
 void tg_putc_raw(char c);
 int tg_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-int tg_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
-int tg_snprintf(char *buf, size_t size, const char *fmt, ...)
+/* Formatting is the nucleus's (nucleus/lib/printf.c, built in). */
+int mv_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int mv_snprintf(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void fmt_fixed2(char *buf, size_t size, s64 hundredths);
 
