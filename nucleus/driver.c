@@ -91,6 +91,8 @@ static void try_bind(const void *fdt, int node, const struct mv_driver_decl *d,
 	b->dev.path = b->path;
 	b->dev.compatible = d->compatible;
 	b->dev.irq = mv_arch_irq_from_dt(fdt, node, 0);
+	b->dev.node.fdt = fdt;
+	b->dev.node.offset = node;
 	if (mv_dt_reg(fdt, node, 0, &addr, &size) == 0 && size) {
 		b->dev.reg_addr = addr;
 		b->dev.reg_size = size;
@@ -254,7 +256,7 @@ static bool nucleus_node(const void *fdt, int node, const char *path)
 	};
 	static const char *const skip[] = {
 		"/chosen", "/aliases", "/cpus", "/memory", "/reserved-memory",
-		"/guests", "/netswitches", "/__symbols__", "/__fixups__",
+		"/guests", "/__symbols__", "/__fixups__",
 		"/__local_fixups__",
 	};
 

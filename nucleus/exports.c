@@ -94,6 +94,7 @@ MV_EXPORT(mv_counter);
 MV_EXPORT(mv_arch_return_instruction);
 MV_EXPORT(mv_devtree_print);
 MV_EXPORT(mv_initrd_print);
+MV_EXPORT(mv_initrd_file);
 MV_EXPORT(mv_ioremap);
 MV_EXPORT(mv_wait_boot_done);
 

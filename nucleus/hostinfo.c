@@ -86,6 +86,13 @@ static int print_dirent(void *arg, const struct mv_initrd_dirent *d)
 	return 0;
 }
 
+const void *mv_initrd_file(const char *path, size_t *size)
+{
+	*size = 0;
+	return mv_boot_initrd && path ?
+		mv_initrd_data(mv_boot_initrd, path, size) : NULL;
+}
+
 int mv_initrd_print(const char *dir)
 {
 	struct ls_ctx ctx = { 0 };

@@ -7,6 +7,7 @@
  * modvisor.modules=selftest; each part prints its figures and a verdict,
  * and the system tests check the figures.
  */
+#include <modvisor/errno.h>
 #include <modvisor/module.h>
 #include <modvisor/nucleus.h>
 #include <modvisor/sched.h>
@@ -282,7 +283,7 @@ static int selftest_init(void)
 	if (!mv_thread_create("selftest", selftest_thread, NULL, MV_PRIO_HIGH,
 			      0)) {
 		mv_log(MV_LOG_ERR, "selftest: cannot start its thread\n");
-		return -12;
+		return -MV_ENOMEM;
 	}
 	return 0;
 }

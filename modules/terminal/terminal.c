@@ -5,6 +5,7 @@
  * command completes (module names...). Commands come from modules and
  * run in the terminal's thread.
  */
+#include <modvisor/errno.h>
 #include <modvisor/command.h>
 #include <modvisor/module.h>
 #include <modvisor/nucleus.h>
@@ -99,7 +100,7 @@ static int terminal_init(void)
 	if (!mv_thread_create("terminal", terminal_thread, NULL,
 			      MV_PRIO_NORMAL, 0)) {
 		mv_log(MV_LOG_ERR, "terminal: cannot start its thread\n");
-		return -12;
+		return -MV_ENOMEM;
 	}
 	return 0;
 }

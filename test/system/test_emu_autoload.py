@@ -4,8 +4,9 @@
 plus a guest with three devices) and a test module declaring
 MV_EMULATOR("modvisor,test-emu"), built at test time with the SDK's flags
 and packed with the build's modules. The emulator's node loads its module
-by alias emu:<compatible>; a compatible nothing serves and a virtio
-backend nothing provides are each logged exactly once; the guest itself,
+by alias emu:<compatible> (the virtio,mmio node loads the virtio-mmio
+transport); a compatible nothing serves and a virtio backend nothing
+provides are each logged exactly once; the guest itself,
 which has no memory, is refused with one message; the terminal still
 prompts, module list shows the module and the guest node is in the boot
 device tree."""
@@ -114,8 +115,8 @@ def test(args):
                   "test-emu loaded more than once")
             for line in ("devtree: no emulator for modvisor,test-missing "
                          "(/guests/g0/devices/blk@a000000)",
-                         "devtree: no emulator for virtio,mmio "
-                         "(/guests/g0/devices/net@a001000)",
+                         "module: virtio-mmio loaded for "
+                         "/guests/g0/devices/net@a001000",
                          "devtree: no backend for virtio:testnet "
                          "(/guests/g0/devices/net@a001000)"):
                 n = boot.count(line)

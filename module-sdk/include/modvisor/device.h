@@ -18,6 +18,23 @@
 #include <modvisor/module.h>
 #include <stdint.h>
 
+/*
+ * A device tree node: of the boot device tree for a driver, of the guest
+ * definition for an emulator. Read it with mv_dt_string() and friends
+ * (below).
+ */
+struct mv_dt_node {
+	const void *fdt;
+	int offset;
+};
+
+/* A property as a string, or NULL if absent or not a string. */
+const char *mv_dt_string(const struct mv_dt_node *n, const char *prop);
+/* A property's first cell (or its only 64-bit value): 0 or -MV_ENOENT. */
+int mv_dt_u32(const struct mv_dt_node *n, const char *prop, uint32_t *val);
+int mv_dt_u64(const struct mv_dt_node *n, const char *prop, uint64_t *val);
+_Bool mv_dt_has(const struct mv_dt_node *n, const char *prop);
+
 /* A host device node, as the nucleus found it in the boot device tree. */
 struct mv_device {
 	const char *path;	/* "/pl031@9010000" */
@@ -25,6 +42,7 @@ struct mv_device {
 	uint64_t reg_addr, reg_size;	/* first reg entry, 0 if none */
 	int irq;		/* first interrupt, -1 if none */
 	void *regs;		/* reg mapped as device memory, or NULL */
+	struct mv_dt_node node;	/* its properties */
 	void *priv;		/* the driver's */
 };
 

@@ -24,19 +24,6 @@
 
 struct mv_guest;
 
-/* A device tree node (of the guest definition), for probe. */
-struct mv_dt_node {
-	const void *fdt;
-	int offset;
-};
-
-/* A property as a string, or NULL if absent or not a string. */
-const char *mv_dt_string(const struct mv_dt_node *n, const char *prop);
-/* A property's first cell (or its only 64-bit value): 0 or MV_ENOENT. */
-int mv_dt_u32(const struct mv_dt_node *n, const char *prop, uint32_t *val);
-int mv_dt_u64(const struct mv_dt_node *n, const char *prop, uint64_t *val);
-bool mv_dt_has(const struct mv_dt_node *n, const char *prop);
-
 /* One emulated device of one guest. */
 struct mv_emu {
 	struct mv_guest *guest;

@@ -25,6 +25,10 @@ __attribute__((format(printf, 3, 4)))
 int mv_snprintf(char *buf, size_t size, const char *fmt, ...);
 
 void *mv_malloc(size_t size);
+/* 2^order contiguous, naturally aligned 4 KiB pages (order <= 10). */
+void *mv_page_alloc(unsigned int order);
+void *mv_page_alloc_zeroed(unsigned int order);
+void mv_page_free(void *page, unsigned int order);
 void *mv_zalloc(size_t size);
 void mv_free(void *ptr);
 uint64_t mv_time_ns(void);
@@ -60,6 +64,11 @@ uint32_t mv_arch_return_instruction(void);
 void mv_host_power(_Bool reset);
 /* List a directory of the boot initrd ("" or NULL: the top). */
 int mv_initrd_print(const char *dir);
+/*
+ * A regular file of the boot initrd (a guest disk image...): its bytes,
+ * read-only, valid until the nucleus stops, and *size; NULL if missing.
+ */
+const void *mv_initrd_file(const char *path, size_t *size);
 /* Print the boot device tree (from path, default "/") in DTS syntax. */
 int mv_devtree_print(const char *path);
 /* Block until the boot, module autoload included, is over. */
@@ -67,6 +76,12 @@ void mv_wait_boot_done(void);
 /* Next console input byte (blocking) and raw console output. */
 int mv_console_getc(void);
 void mv_console_write_raw(const char *s, size_t n);
+
+/* A loaded module by name, and uses of it (it cannot unload while used). */
+struct mv_module;
+struct mv_module *mv_module_find(const char *name);
+void mv_module_get(struct mv_module *m);
+void mv_module_put(struct mv_module *m);
 
 /* Modules, as `module list` and `module info` show them. */
 #define MV_SUMMARY_SECTIONS 12

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Core terminal commands: help, version, host info, devtree print. */
+#include <modvisor/errno.h>
 #include <modvisor/command.h>
 #include <modvisor/module.h>
 #include <modvisor/nucleus.h>
@@ -16,7 +17,7 @@ static int help_cmd(int argc, char **argv)
 
 	if (argc > 2) {
 		mv_printf("usage: help [command]\n");
-		return -22;
+		return -MV_EINVAL;
 	}
 	if (argc == 2) {
 		c = mv_command_find(argv[1]);
@@ -74,7 +75,7 @@ static int host_cmd(int argc, char **argv)
 	}
 	if (argc != 2 || strcmp(argv[1], "info")) {
 		mv_printf("usage: host info | poweroff | reboot\n");
-		return -22;
+		return -MV_EINVAL;
 	}
 	mv_host_stats(&st);
 	s = st.uptime_ns / 1000000000ULL;
@@ -110,7 +111,7 @@ static int devtree_cmd(int argc, char **argv)
 {
 	if (argc < 2 || argc > 3 || strcmp(argv[1], "print")) {
 		mv_printf("usage: devtree print [path]\n");
-		return -22;
+		return -MV_EINVAL;
 	}
 	return mv_devtree_print(argc == 3 ? argv[2] : "/");
 }
@@ -127,7 +128,7 @@ static int initrd_cmd(int argc, char **argv)
 {
 	if (argc < 2 || argc > 3 || strcmp(argv[1], "ls")) {
 		mv_printf("usage: initrd ls [directory]\n");
-		return -22;
+		return -MV_EINVAL;
 	}
 	return mv_initrd_print(argc == 3 ? argv[2] : "");
 }

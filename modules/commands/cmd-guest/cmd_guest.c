@@ -5,15 +5,13 @@
  * fail, so a failed call adds nothing here; what this module checks
  * itself (usage, unknown guest) it explains.
  */
+#include <modvisor/errno.h>
 #include <modvisor/command.h>
 #include <modvisor/guest.h>
 #include <modvisor/module.h>
 #include <modvisor/nucleus.h>
 #include <stdbool.h>
 
-/* Error codes of the nucleus ABI (nucleus/include/mv/errno.h). */
-#define MV_ENOENT 2
-#define MV_EINVAL 22
 
 #define MAX_GUESTS 64
 #define LINE_WIDTH 99		/* vcpu list stays within 100 columns */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Module commands: module list | info <m> | load <m|path> | unload <m>. */
+#include <modvisor/errno.h>
 #include <modvisor/command.h>
 #include <modvisor/module.h>
 #include <modvisor/nucleus.h>
@@ -78,7 +79,7 @@ static int module_cmd(int argc, char **argv)
 	}
 	mv_printf("usage: module list | info <module> | load <module|path> | "
 		  "unload <module>\n");
-	return -22;
+	return -MV_EINVAL;
 }
 
 static void module_complete(int argc, char **argv, mv_complete_add add,

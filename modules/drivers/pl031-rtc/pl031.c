@@ -4,6 +4,7 @@
  * boot device tree's "arm,pl031" node makes the nucleus load this module,
  * which reads the wall-clock time and offers the `rtc` command.
  */
+#include <modvisor/errno.h>
 #include <modvisor/command.h>
 #include <modvisor/device.h>
 #include <modvisor/nucleus.h>
@@ -44,7 +45,7 @@ static int rtc_probe(struct mv_device *dev)
 	char now[32];
 
 	if (!dev->regs || dev->reg_size < 0x1000)
-		return -22;
+		return -MV_EINVAL;
 	rtc_regs = dev->regs;
 	format_time(now, sizeof(now), rtc_regs[RTC_DR / 4]);
 	mv_log(MV_LOG_INFO, "pl031-rtc: %s: the time is %s\n", dev->path, now);

@@ -12,15 +12,13 @@
  * register accesses drain into the receive FIFO, and raises the
  * interrupt line itself when the guest listens for received data.
  */
+#include <modvisor/errno.h>
 #include <modvisor/emulator.h>
 #include <modvisor/module.h>
 #include <modvisor/nucleus.h>
 #include <modvisor/vserial.h>
 #include "pl011_regs.h"
 
-/* Error codes of the nucleus ABI (nucleus/include/mv/errno.h). */
-#define MV_ENOMEM 12
-#define MV_EINVAL 22
 
 #define BACKLOG 1024		/* typed bytes waiting for FIFO room */
 #define DEVICE_NAME_MAX 32

@@ -13,12 +13,12 @@
  * them into receive buffers. With no receive buffer they wait in the
  * backlog until the driver adds one (its notification drains it).
  */
+#include <modvisor/errno.h>
 #include <modvisor/module.h>
 #include <modvisor/nucleus.h>
 #include <modvisor/virtio.h>
 #include <modvisor/vserial.h>
 
-#define MV_ENOMEM 12
 
 #define RXQ 0
 #define TXQ 1

@@ -14,25 +14,13 @@
  * spinlock; no other thread takes it (mv_virtio_kick is lock-free), so a
  * vCPU never spins on a preempted thread.
  */
+#include <modvisor/errno.h>
 #include <modvisor/emulator.h>
 #include <modvisor/module.h>
 #include <modvisor/nucleus.h>
 #include <modvisor/virtio.h>
 #include "transport.h"
 
-#define MV_ENOENT 2
-#define MV_ENOMEM 12
-#define MV_EBUSY 16
-#define MV_EEXIST 17
-#define MV_ENODEV 19
-#define MV_EINVAL 22
-#define MV_ENOSPC 28
-
-/* Module uses (nucleus/include/mv/module.h; exported). */
-struct mv_module;
-struct mv_module *mv_module_find(const char *name);
-void mv_module_get(struct mv_module *m);
-void mv_module_put(struct mv_module *m);
 
 #define MAX_BACKENDS 16
 #define BACKEND_NAME_MAX 32

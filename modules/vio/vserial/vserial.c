@@ -14,6 +14,7 @@
  * without a lock and talks to writers through atomic flags. The port list
  * is the threads' alone.
  */
+#include <modvisor/errno.h>
 #include <modvisor/command.h>
 #include <modvisor/module.h>
 #include <modvisor/nucleus.h>
@@ -21,11 +22,6 @@
 #include <modvisor/vserial.h>
 #include "vserial_core.h"
 
-/* Error codes of the nucleus ABI (nucleus/include/mv/errno.h). */
-#define MV_ENOENT 2
-#define MV_ENOMEM 12
-#define MV_EBUSY 16
-#define MV_EINVAL 22
 
 #define PORT_NAME_MAX 64
 #define BIND_REPLAY (2 * 1024)	/* output shown again on bind */

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Network switches (docs/net.md). The netswitch module binds each boot
+ * device tree node with compatible "modvisor,bridge" (e.g.
+ * /netswitches/br0) and makes it a learning bridge named after the node
+ * ("br0"). Port providers (virtio-net backend, host NIC driver) link
+ * against netswitch (USES netswitch) and call:
+ *
+ *   struct mv_netswitch *sw = mv_netswitch_find("br0");
+ *   struct mv_netport *p = mv_netport_add(sw, "linux0/net", rx, dev);
+ *   mv_netport_send(p, frame, len);	   (any context, never blocks)
+ *   ...
+ *   mv_netport_remove(p);		   (no deliver call after it returns)
+ *
+ * Frames are whole Ethernet frames (destination MAC first, no FCS). The
+ * switch copies a sent frame into its queue and a switch thread forwards
+ * it: deliver(ctx, frame, len) runs on that thread, must not block and
+ * must not wait for a vCPU (copy the frame and return); the frame is only
+ * valid during the call.
+ */
+#ifndef MODVISOR_NETSWITCH_H
+#define MODVISOR_NETSWITCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MV_NETSWITCH_NAME_MAX 32
+#define MV_NETPORT_NAME_MAX 48
+#define MV_NETFRAME_MAX (65536 + 64)	/* largest frame a port may send */
+
+struct mv_netswitch;
+struct mv_netport;
+
+/* A switch by name, or NULL. Switches live until netswitch unloads. */
+struct mv_netswitch *mv_netswitch_find(const char *name);
+/*
+ * A new port (threads only: it may sleep briefly), or NULL (switch full,
+ * out of memory; logged). name is for `netswitch ports`.
+ */
+struct mv_netport *mv_netport_add(struct mv_netswitch *sw, const char *name,
+				  void (*deliver)(void *ctx, const void *frame,
+						  size_t len),
+				  void *ctx);
+/*
+ * Threads only (may sleep): forgets the port's MACs, drops its queued
+ * frames; deliver is not running and will not run once it returns.
+ */
+void mv_netport_remove(struct mv_netport *port);
+/*
+ * Queue a frame into the switch: never blocks, callable from a vCPU's
+ * exit path. A frame the queue has no room for, or longer than
+ * MV_NETFRAME_MAX, is dropped and counted. Not concurrently with
+ * mv_netport_remove of the same port.
+ */
+void mv_netport_send(struct mv_netport *port, const void *frame, size_t len);
+
+/* For `netswitch list` and `netswitch ports`. */
+struct mv_netswitch_info {
+	char name[MV_NETSWITCH_NAME_MAX];
+	unsigned int ports, max_ports;
+	unsigned int macs, mac_capacity;	/* live learned / room */
+	uint64_t ageing_ms;
+	uint64_t flooded, forwarded, filtered;	/* frames */
+	uint64_t learn_full;		/* MACs not learned: table full */
+};
+struct mv_netport_info {
+	char name[MV_NETPORT_NAME_MAX];
+	uint64_t rx_frames, rx_bytes;	/* received from the port */
+	uint64_t tx_frames, tx_bytes;	/* sent to the port */
+	uint64_t drops;			/* malformed, queue full, too big */
+	unsigned int macs;		/* live MACs learned on it */
+};
+/* Number of switches; 0 or -MV_ENOENT for index i. */
+unsigned int mv_netswitch_count(void);
+int mv_netswitch_info_at(unsigned int i, struct mv_netswitch_info *info);
+int mv_netswitch_info(const char *name, struct mv_netswitch_info *info);
+/* Port i (0 .. info.ports-1) of switch name: 0 or -MV_ENOENT. */
+int mv_netport_info_at(const char *sw, unsigned int i,
+		       struct mv_netport_info *info);
+/* Ageing time in ms (> 0); 0 or -MV_EINVAL / -MV_ENOENT. */
+int mv_netswitch_set_ageing(const char *name, uint64_t ms);
+
+#endif

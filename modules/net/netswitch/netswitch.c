@@ -1,0 +1,489 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * netswitch: learning Ethernet bridges (docs/net.md, modvisor/netswitch.h).
+ * A host driver for compatible "modvisor,bridge": each such node of the
+ * boot device tree (/netswitches/br0) becomes a switch named after the
+ * node. Learning and forwarding are in netswitch_core.c.
+ *
+ * Locking. mv_netport_send runs on vCPU exit paths, which must never wait
+ * for a thread, so it takes no lock: it copies the frame and puts it into
+ * the switch's bounded lock-free queue (multi-producer, one consumer) and
+ * wakes the switch thread if it sleeps. Everything else (the forwarding
+ * table, the port table, deliver calls) is under the switch lock, which
+ * only threads take, sleeping while it is busy. The switch list is the
+ * threads' alone too.
+ */
+#include <modvisor/errno.h>
+#include <modvisor/device.h>
+#include <modvisor/module.h>
+#include <modvisor/netswitch.h>
+#include <modvisor/nucleus.h>
+#include <modvisor/sched.h>
+#include <string.h>
+#include "netswitch_core.h"
+
+
+#define MAX_PORTS 32
+#define FDB_BUCKETS 256			/* x NS_FDB_WAYS = 1024 MACs */
+#define QLEN 1024			/* frames queued per switch */
+#define QBYTES_MAX (8u << 20)		/* bytes queued per switch */
+#define BATCH 64			/* frames per lock hold */
+#define DEFAULT_AGEING_MS 300000ull
+
+struct qframe {
+	uint32_t slot, gen;
+	size_t len;
+	uint8_t data[];
+};
+
+struct qent {
+	uint64_t seq;
+	struct qframe *f;
+};
+
+struct mv_netport {
+	struct mv_netswitch *sw;
+	char name[MV_NETPORT_NAME_MAX];
+	unsigned int slot;
+	uint32_t gen;
+	void (*deliver)(void *ctx, const void *frame, size_t len);
+	void *ctx;
+	uint64_t queue_drops;		/* atomic: lost on the way in */
+};
+
+struct mv_netswitch {
+	struct mv_netswitch *next;	/* switch list */
+	char name[MV_NETSWITCH_NAME_MAX];
+	int lock;			/* threads only */
+	struct ns_core core;
+	struct ns_fdb_entry fdb[FDB_BUCKETS * NS_FDB_WAYS];
+	struct ns_port cports[MAX_PORTS];
+	struct mv_netport *ports[MAX_PORTS];
+	/* The queue (Vyukov's bounded queue, one consumer). */
+	struct qent q[QLEN];
+	uint64_t enq;			/* atomic */
+	uint64_t deq;			/* switch thread only */
+	uint64_t qbytes;		/* atomic */
+	int sleeping, stop, done;	/* atomics */
+	struct mv_waitq *wq;
+};
+
+static struct mv_netswitch *switches;
+static int list_lock;
+
+/* Threads only: sleep rather than spin, so a preempted holder runs. */
+static void tlock(int *l)
+{
+	while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE))
+		mv_sleep_ns(20000);
+}
+
+static void tunlock(int *l)
+{
+	__atomic_store_n(l, 0, __ATOMIC_RELEASE);
+}
+
+/* --- the queue --- */
+
+static bool q_put(struct mv_netswitch *sw, struct qframe *f)
+{
+	uint64_t pos = __atomic_load_n(&sw->enq, __ATOMIC_RELAXED);
+	struct qent *e;
+
+	for (;;) {
+		int64_t diff;
+
+		e = &sw->q[pos & (QLEN - 1)];
+		diff = (int64_t)(__atomic_load_n(&e->seq, __ATOMIC_ACQUIRE) -
+				 pos);
+		if (diff == 0) {
+			if (__atomic_compare_exchange_n(&sw->enq, &pos,
+							pos + 1, true,
+							__ATOMIC_RELAXED,
+							__ATOMIC_RELAXED))
+				break;
+		} else if (diff < 0) {
+			return false;	/* full */
+		} else {
+			pos = __atomic_load_n(&sw->enq, __ATOMIC_RELAXED);
+		}
+	}
+	e->f = f;
+	__atomic_store_n(&e->seq, pos + 1, __ATOMIC_RELEASE);
+	return true;
+}
+
+static bool q_ready(struct mv_netswitch *sw)
+{
+	struct qent *e = &sw->q[sw->deq & (QLEN - 1)];
+
+	return __atomic_load_n(&e->seq, __ATOMIC_ACQUIRE) == sw->deq + 1;
+}
+
+static struct qframe *q_get(struct mv_netswitch *sw)
+{
+	struct qent *e = &sw->q[sw->deq & (QLEN - 1)];
+	struct qframe *f;
+
+	if (!q_ready(sw))
+		return NULL;
+	f = e->f;
+	__atomic_store_n(&e->seq, sw->deq + QLEN, __ATOMIC_RELEASE);
+	sw->deq++;
+	__atomic_sub_fetch(&sw->qbytes, f->len, __ATOMIC_RELAXED);
+	return f;
+}
+
+/* --- the switch thread --- */
+
+static void out(void *ctx, unsigned int dst, const void *frame, size_t len)
+{
+	struct mv_netswitch *sw = ctx;
+	struct mv_netport *p = sw->ports[dst];
+
+	if (p)
+		p->deliver(p->ctx, frame, len);
+}
+
+static bool thread_should_run(struct mv_netswitch *sw)
+{
+	__atomic_store_n(&sw->sleeping, 1, __ATOMIC_SEQ_CST);
+	return q_ready(sw) || __atomic_load_n(&sw->stop, __ATOMIC_SEQ_CST);
+}
+
+static void switch_thread(void *arg)
+{
+	struct mv_netswitch *sw = arg;
+
+	while (!__atomic_load_n(&sw->stop, __ATOMIC_SEQ_CST)) {
+		struct qframe *f;
+		int n = 0;
+
+		mv_wait_event(sw->wq, thread_should_run(sw));
+		__atomic_store_n(&sw->sleeping, 0, __ATOMIC_SEQ_CST);
+		tlock(&sw->lock);
+		while (n++ < BATCH && (f = q_get(sw))) {
+			if (f->slot < MAX_PORTS && sw->ports[f->slot] &&
+			    sw->cports[f->slot].gen == f->gen)
+				ns_core_input(&sw->core, f->slot, f->data,
+					      f->len, mv_time_ns(), out, sw);
+			mv_free(f);
+		}
+		tunlock(&sw->lock);
+		if (n > BATCH)
+			mv_yield();	/* more to do: let others run */
+	}
+	__atomic_store_n(&sw->done, 1, __ATOMIC_SEQ_CST);
+	mv_thread_exit();
+}
+
+/* --- ports --- */
+
+void mv_netport_send(struct mv_netport *port, const void *frame, size_t len)
+{
+	struct mv_netswitch *sw = port->sw;
+	struct qframe *f;
+
+	if (len > MV_NETFRAME_MAX)
+		goto drop;
+	if (__atomic_add_fetch(&sw->qbytes, len, __ATOMIC_RELAXED) >
+	    QBYTES_MAX) {
+		__atomic_sub_fetch(&sw->qbytes, len, __ATOMIC_RELAXED);
+		goto drop;
+	}
+	f = mv_malloc(sizeof(*f) + len);
+	if (!f)
+		goto unaccount;
+	f->slot = port->slot;
+	f->gen = port->gen;
+	f->len = len;
+	memcpy(f->data, frame, len);
+	if (!q_put(sw, f)) {
+		mv_free(f);
+		goto unaccount;
+	}
+	if (__atomic_exchange_n(&sw->sleeping, 0, __ATOMIC_SEQ_CST))
+		mv_waitq_wake_one(sw->wq);
+	return;
+unaccount:
+	__atomic_sub_fetch(&sw->qbytes, len, __ATOMIC_RELAXED);
+drop:
+	__atomic_add_fetch(&port->queue_drops, 1, __ATOMIC_RELAXED);
+}
+
+struct mv_netport *mv_netport_add(struct mv_netswitch *sw, const char *name,
+				  void (*deliver)(void *ctx, const void *frame,
+						  size_t len),
+				  void *ctx)
+{
+	struct mv_netport *p;
+	int slot;
+
+	if (!sw || !deliver)
+		return NULL;
+	p = mv_zalloc(sizeof(*p));
+	if (!p) {
+		mv_log(MV_LOG_ERR, "netswitch: %s: no memory for port %s\n",
+		       sw->name, name);
+		return NULL;
+	}
+	mv_snprintf(p->name, sizeof(p->name), "%s", name ? name : "?");
+	p->sw = sw;
+	p->deliver = deliver;
+	p->ctx = ctx;
+	tlock(&sw->lock);
+	slot = ns_core_port_add(&sw->core);
+	if (slot != NS_NO_PORT) {
+		p->slot = (unsigned int)slot;
+		p->gen = sw->cports[slot].gen;
+		sw->ports[slot] = p;
+	}
+	tunlock(&sw->lock);
+	if (slot == NS_NO_PORT) {
+		mv_log(MV_LOG_ERR, "netswitch: %s: no room for port %s (%u "
+		       "ports)\n", sw->name, p->name, MAX_PORTS);
+		mv_free(p);
+		return NULL;
+	}
+	mv_log(MV_LOG_INFO, "netswitch: %s: port %s added\n", sw->name,
+	       p->name);
+	return p;
+}
+
+void mv_netport_remove(struct mv_netport *port)
+{
+	struct mv_netswitch *sw;
+
+	if (!port)
+		return;
+	sw = port->sw;
+	tlock(&sw->lock);
+	ns_core_port_remove(&sw->core, port->slot);	/* bumps gen */
+	sw->ports[port->slot] = NULL;
+	tunlock(&sw->lock);
+	mv_log(MV_LOG_INFO, "netswitch: %s: port %s removed\n", sw->name,
+	       port->name);
+	mv_free(port);
+}
+
+/* --- switches --- */
+
+struct mv_netswitch *mv_netswitch_find(const char *name)
+{
+	struct mv_netswitch *sw;
+
+	tlock(&list_lock);
+	for (sw = switches; sw; sw = sw->next)
+		if (!strcmp(sw->name, name))
+			break;
+	tunlock(&list_lock);
+	return sw;
+}
+
+static void fill_info(struct mv_netswitch *sw, struct mv_netswitch_info *in)
+{
+	uint64_t now = mv_time_ns();
+
+	memset(in, 0, sizeof(*in));
+	tlock(&sw->lock);
+	memcpy(in->name, sw->name, sizeof(in->name));
+	for (unsigned int i = 0; i < MAX_PORTS; i++) {
+		if (sw->ports[i])
+			in->ports++;
+		in->macs += ns_core_port_macs(&sw->core, i, now);
+	}
+	in->max_ports = MAX_PORTS;
+	in->mac_capacity = FDB_BUCKETS * NS_FDB_WAYS;
+	in->ageing_ms = sw->core.ageing_ns / 1000000;
+	in->flooded = sw->core.flooded;
+	in->forwarded = sw->core.forwarded;
+	in->filtered = sw->core.filtered;
+	in->learn_full = sw->core.learn_full;
+	tunlock(&sw->lock);
+}
+
+unsigned int mv_netswitch_count(void)
+{
+	unsigned int n = 0;
+
+	tlock(&list_lock);
+	for (struct mv_netswitch *sw = switches; sw; sw = sw->next)
+		n++;
+	tunlock(&list_lock);
+	return n;
+}
+
+int mv_netswitch_info_at(unsigned int i, struct mv_netswitch_info *info)
+{
+	struct mv_netswitch *sw;
+
+	tlock(&list_lock);
+	for (sw = switches; sw && i; sw = sw->next)
+		i--;
+	if (sw)
+		fill_info(sw, info);
+	tunlock(&list_lock);
+	return sw ? 0 : -MV_ENOENT;
+}
+
+int mv_netswitch_info(const char *name, struct mv_netswitch_info *info)
+{
+	struct mv_netswitch *sw = mv_netswitch_find(name);
+
+	if (!sw)
+		return -MV_ENOENT;
+	fill_info(sw, info);
+	return 0;
+}
+
+int mv_netport_info_at(const char *name, unsigned int i,
+		       struct mv_netport_info *info)
+{
+	struct mv_netswitch *sw = mv_netswitch_find(name);
+	int err = -MV_ENOENT;
+
+	if (!sw)
+		return err;
+	tlock(&sw->lock);
+	for (unsigned int s = 0; s < MAX_PORTS; s++) {
+		struct mv_netport *p = sw->ports[s];
+		const struct ns_port_stats *st = &sw->cports[s].st;
+
+		if (!p || i--)
+			continue;
+		memset(info, 0, sizeof(*info));
+		memcpy(info->name, p->name, sizeof(info->name));
+		info->rx_frames = st->rx_frames;
+		info->rx_bytes = st->rx_bytes;
+		info->tx_frames = st->tx_frames;
+		info->tx_bytes = st->tx_bytes;
+		info->drops = st->drops + __atomic_load_n(&p->queue_drops,
+							  __ATOMIC_RELAXED);
+		info->macs = ns_core_port_macs(&sw->core, s, mv_time_ns());
+		err = 0;
+		break;
+	}
+	tunlock(&sw->lock);
+	return err;
+}
+
+int mv_netswitch_set_ageing(const char *name, uint64_t ms)
+{
+	struct mv_netswitch *sw = mv_netswitch_find(name);
+
+	if (!sw)
+		return -MV_ENOENT;
+	if (!ms || ms > 1000ull * 1000 * 1000 * 1000)
+		return -MV_EINVAL;
+	tlock(&sw->lock);
+	sw->core.ageing_ns = ms * 1000000;
+	tunlock(&sw->lock);
+	return 0;
+}
+
+/* --- the driver --- */
+
+static int bridge_probe(struct mv_device *dev)
+{
+	const char *base = strrchr(dev->path, '/');
+	struct mv_netswitch *sw, **pp;
+	uint32_t ageing_ms = DEFAULT_AGEING_MS;
+	size_t len;
+
+	base = base ? base + 1 : dev->path;
+	len = strlen(base);
+	if (strchr(base, '@'))
+		len = (size_t)(strchr(base, '@') - base);
+	if (!len || len >= MV_NETSWITCH_NAME_MAX) {
+		mv_log(MV_LOG_ERR, "netswitch: %s: bad switch name\n",
+		       dev->path);
+		return -MV_EINVAL;
+	}
+	sw = mv_zalloc(sizeof(*sw));
+	if (!sw)
+		return -MV_ENOMEM;
+	memcpy(sw->name, base, len);
+	if (mv_netswitch_find(sw->name)) {
+		mv_log(MV_LOG_ERR, "netswitch: %s: a switch named %s exists\n",
+		       dev->path, sw->name);
+		mv_free(sw);
+		return -MV_EINVAL;
+	}
+	mv_dt_u32(&dev->node, "ageing-time-ms", &ageing_ms);
+	ns_core_init(&sw->core, sw->fdb, FDB_BUCKETS, sw->cports, MAX_PORTS,
+		     (uint64_t)ageing_ms * 1000000);
+	for (unsigned int i = 0; i < QLEN; i++)
+		sw->q[i].seq = i;
+	sw->wq = mv_waitq_new();
+	if (!sw->wq) {
+		mv_free(sw);
+		return -MV_ENOMEM;
+	}
+	if (!mv_thread_create("netswitch", switch_thread, sw, MV_PRIO_HIGH,
+			      MV_CPU_ANY)) {
+		mv_waitq_delete(sw->wq);
+		mv_free(sw);
+		return -MV_ENOMEM;
+	}
+	tlock(&list_lock);	/* sorted by name, for `netswitch list` */
+	for (pp = &switches; *pp && strcmp((*pp)->name, sw->name) < 0;
+	     pp = &(*pp)->next)
+		;
+	sw->next = *pp;
+	*pp = sw;
+	tunlock(&list_lock);
+	dev->priv = sw;
+	mv_log(MV_LOG_INFO, "netswitch: %s: learning bridge, ageing %u ms\n",
+	       sw->name, ageing_ms);
+	return 0;
+}
+
+static void bridge_remove(struct mv_device *dev)
+{
+	struct mv_netswitch *sw = dev->priv, **pp;
+	struct qframe *f;
+
+	tlock(&list_lock);
+	for (pp = &switches; *pp; pp = &(*pp)->next)
+		if (*pp == sw) {
+			*pp = sw->next;
+			break;
+		}
+	tunlock(&list_lock);
+	__atomic_store_n(&sw->stop, 1, __ATOMIC_SEQ_CST);
+	mv_waitq_wake_all(sw->wq);
+	while (!__atomic_load_n(&sw->done, __ATOMIC_SEQ_CST))
+		mv_sleep_ns(1000000);
+	mv_sleep_ns(1000000);	/* its last instructions in this module */
+	while ((f = q_get(sw)))
+		mv_free(f);
+	for (unsigned int i = 0; i < MAX_PORTS; i++) {
+		if (sw->ports[i]) {	/* its provider outlives us: leak */
+			mv_log(MV_LOG_WARN, "netswitch: %s: port %s still "
+			       "attached\n", sw->name, sw->ports[i]->name);
+			return;
+		}
+	}
+	mv_waitq_delete(sw->wq);
+	mv_free(sw);
+}
+
+static const struct mv_driver_ops bridge_ops = {
+	.probe = bridge_probe,
+	.remove = bridge_remove,
+};
+
+MV_MODULE(netswitch, NULL, NULL);
+MV_MODULE_VERSION("1.0");
+MV_MODULE_LICENSE("GPL-2.0");
+MV_MODULE_DESCRIPTION("Learning Ethernet bridges (modvisor,bridge)");
+MV_DRIVER("modvisor,bridge", bridge_ops);
+MV_EXPORT(mv_netswitch_find);
+MV_EXPORT(mv_netport_add);
+MV_EXPORT(mv_netport_remove);
+MV_EXPORT(mv_netport_send);
+MV_EXPORT(mv_netswitch_count);
+MV_EXPORT(mv_netswitch_info_at);
+MV_EXPORT(mv_netswitch_info);
+MV_EXPORT(mv_netport_info_at);
+MV_EXPORT(mv_netswitch_set_ageing);
