@@ -329,3 +329,58 @@ def guest_main(test):
     """main() for the guest tests: --build and --mvmod as well."""
     main(test, {"--build": {"required": True},
                 "--mvmod": {"required": True}})
+
+
+# --- The Debian Linux guest (scripts/fetch-guest-images) -----------------
+
+LINUX_UART = """\
+				uart@9000000 {
+					compatible = "arm,pl011", "arm,primecell";
+					reg = <0x0 0x9000000 0x0 0x1000>;
+					interrupts = <0 1 4>;
+				};
+"""
+
+
+def linux_node(name, devices="", vcpus=2, mem_mib=256):
+    """A /guests node booting Debian's kernel and the project initramfs,
+    with a PL011 console and devices (DTS of more device nodes)."""
+    return """\
+		%s {
+			compatible = "modvisor,guest";
+			vcpus = <%d>;
+			memory = <0x0 0x40000000 0x0 %#x>;
+			kernel = "guests/linux/Image";
+			initrd = "guests/linux/rootfs.cpio.gz";
+			bootargs = "console=ttyAMA0 nokaslr hostname=%s";
+			autostart;
+			devices {
+%s%s			};
+		};
+""" % (name, vcpus, mem_mib << 20, name, LINUX_UART, devices)
+
+
+def boot_linux(tmp, args, *nodes, timeout=60):
+    """Boot these Linux guest nodes (the images packed uncompressed)."""
+    images = os.path.join(args.build, "arm64", "guests", "linux")
+    files = {"guests/linux/" + f: os.path.join(images, f)
+             for f in ("Image", "rootfs.cpio.gz")}
+    dtbo = board_overlay(tmp, guests_fragment(*nodes))
+    initrd = pack_initrd(tmp, args.build, args.mvmod, dtbo, files=files,
+                         gzip=False)
+    return Machine(args.image, ["-initrd", initrd], timeout=timeout)
+
+
+def type_slowly(m, keys):
+    """One key at a time, as a person types (the guest echoes each)."""
+    for k in keys:
+        m.child.send(k)
+        time.sleep(0.02)
+
+
+def vserial_detach(m, port):
+    """Ctrl-] q out of a bound port, back to the prompt."""
+    m.child.send("\x1d")
+    m.child.send("q")
+    m.expect(r"vserial: detached from " + port, what="the detach message")
+    m.expect(PROMPT, what="the prompt after detaching")

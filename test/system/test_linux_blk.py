@@ -8,32 +8,16 @@ bytes written to the big disk with fsync read back, after dropping the
 page cache, with the same sha256; a write to the read-only disk fails in
 the guest. No warning or error in the hypervisor's log."""
 
-import os
 import re
 import tempfile
-import time
 
 import mvtest
-from mvtest import check
+from mvtest import check, type_slowly, vserial_detach
 
 DISK = 32 << 20
 RO_DISK = 8 << 20
 
-LINUX = """\
-		linux0 {
-			compatible = "modvisor,guest";
-			vcpus = <2>;
-			memory = <0x0 0x40000000 0x0 0x10000000>;
-			kernel = "guests/linux/Image";
-			initrd = "guests/linux/rootfs.cpio.gz";
-			bootargs = "console=ttyAMA0 nokaslr hostname=linux0";
-			autostart;
-			devices {
-				uart@9000000 {
-					compatible = "arm,pl011", "arm,primecell";
-					reg = <0x0 0x9000000 0x0 0x1000>;
-					interrupts = <0 1 4>;
-				};
+DEVICES = """\
 				blk@a000000 {
 					compatible = "virtio,mmio";
 					reg = <0x0 0xa000000 0x0 0x200>;
@@ -49,27 +33,12 @@ LINUX = """\
 					size = <%#x>;
 					read-only;
 				};
-			};
-		};
 """ % (DISK, RO_DISK)
 
 
-def type_slowly(m, keys):
-    """One key at a time, as a person types (the guest echoes each)."""
-    for k in keys:
-        m.child.send(k)
-        time.sleep(0.02)
-
-
 def test(args):
-    images = os.path.join(args.build, "arm64", "guests", "linux")
-    files = {"guests/linux/" + f: os.path.join(images, f)
-             for f in ("Image", "rootfs.cpio.gz")}
     with tempfile.TemporaryDirectory() as tmp:
-        dtbo = mvtest.board_overlay(tmp, mvtest.guests_fragment(LINUX))
-        initrd = mvtest.pack_initrd(tmp, args.build, args.mvmod, dtbo,
-                                    files=files, gzip=False)
-        m = mvtest.Machine(args.image, ["-initrd", initrd], timeout=60)
+        m = mvtest.boot_linux(tmp, args, mvtest.linux_node("linux0", DEVICES))
         try:
             m.expect(r"\[linux0/uart\] MODVISOR-GUEST-READY linux0",
                      timeout=90, what="the Linux guest's marker")
@@ -121,11 +90,7 @@ def test(args):
             check(r.group(1) == "3",
                   "a write to the read-only disk succeeded")
 
-            m.child.send("\x1d")
-            m.child.send("q")
-            m.expect(r"vserial: detached from linux0/uart",
-                     what="the detach message")
-            m.expect(mvtest.PROMPT, what="the prompt after detaching")
+            vserial_detach(m, "linux0/uart")
             text = m.console()
             check(not mvtest.warnings(text, "linux0"),
                   "warnings about the guest: %s"

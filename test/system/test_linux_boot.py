@@ -11,29 +11,14 @@ in the hypervisor's log. Then the terminal is bound to the guest's PL011
 /dev/hvc0 is logged as [linux0/console]; bytes typed into the bound
 linux0/console port reach a reader of /dev/hvc0."""
 
-import os
 import re
 import tempfile
 import time
 
 import mvtest
-from mvtest import check
+from mvtest import check, type_slowly, vserial_detach
 
-LINUX = """\
-		linux0 {
-			compatible = "modvisor,guest";
-			vcpus = <2>;
-			memory = <0x0 0x40000000 0x0 0x10000000>;
-			kernel = "guests/linux/Image";
-			initrd = "guests/linux/rootfs.cpio.gz";
-			bootargs = "console=ttyAMA0 nokaslr hostname=linux0";
-			autostart;
-			devices {
-				uart@9000000 {
-					compatible = "arm,pl011", "arm,primecell";
-					reg = <0x0 0x9000000 0x0 0x1000>;
-					interrupts = <0 1 4>;
-				};
+DEVICES = """\
 				console@a000000 {
 					compatible = "virtio,mmio";
 					reg = <0x0 0xa000000 0x0 0x200>;
@@ -45,34 +30,12 @@ LINUX = """\
 					reg = <0x0 0xa000200 0x0 0x200>;
 					interrupts = <0 17 1>;
 				};
-			};
-		};
 """
 
 
-def type_slowly(m, keys):
-    """One key at a time, as a person types (the guest echoes each)."""
-    for k in keys:
-        m.child.send(k)
-        time.sleep(0.02)
-
-
-def detach(m, port):
-    m.child.send("\x1d")
-    m.child.send("q")
-    m.expect(r"vserial: detached from " + port, what="the detach message")
-    m.expect(mvtest.PROMPT, what="the prompt after detaching")
-
-
 def test(args):
-    images = os.path.join(args.build, "arm64", "guests", "linux")
-    files = {"guests/linux/" + f: os.path.join(images, f)
-             for f in ("Image", "rootfs.cpio.gz")}
     with tempfile.TemporaryDirectory() as tmp:
-        dtbo = mvtest.board_overlay(tmp, mvtest.guests_fragment(LINUX))
-        initrd = mvtest.pack_initrd(tmp, args.build, args.mvmod, dtbo,
-                                    files=files, gzip=False)
-        m = mvtest.Machine(args.image, ["-initrd", initrd], timeout=60)
+        m = mvtest.boot_linux(tmp, args, mvtest.linux_node("linux0", DEVICES))
         try:
             m.expect(r"\[linux0/uart\] MODVISOR-GUEST-READY linux0",
                      timeout=90, what="the Linux guest's marker")
@@ -109,7 +72,7 @@ def test(args):
             type_slowly(m, "(head -c 5 /dev/hvc0 > /tmp/in; "
                         "echo got-$(cat /tmp/in)) &\r")
             time.sleep(1)
-            detach(m, "linux0/uart")
+            vserial_detach(m, "linux0/uart")
             check("[linux0/console] hello-hvc-42" in m.console(),
                   "no [linux0/console] line for what the guest wrote to "
                   "/dev/hvc0")
@@ -117,11 +80,11 @@ def test(args):
             m.expect(r"vserial: bound to linux0/console",
                      what="the bind hint of the virtio console")
             type_slowly(m, "abcde\r")  # a tty: a line at a time
-            detach(m, "linux0/console")
+            vserial_detach(m, "linux0/console")
             m.child.send("vserial bind linux0/uart\r")
             m.expect(r"got-abcde", timeout=20,
                      what="the typed bytes read from /dev/hvc0")
-            detach(m, "linux0/uart")
+            vserial_detach(m, "linux0/uart")
             t = mvtest.Terminal(m)
             out = t.run("vcpu list")
             check(re.search(r"^linux0\s+1\s", out, re.M),
