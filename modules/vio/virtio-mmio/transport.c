@@ -516,6 +516,14 @@ int vmmio_write(struct mv_virtio_transport *t, uint64_t offset,
 		break;
 	case VMMIO_INT_ACK:
 		t->isr &= ~val;
+		/*
+		 * Drop the line now: if more work sets the status again in
+		 * this access, an edge-triggered line needs a new edge.
+		 */
+		if (t->line) {
+			t->irq(t->ctx, false);
+			t->line = false;
+		}
 		break;
 	case VMMIO_STATUS:
 		if (!val)

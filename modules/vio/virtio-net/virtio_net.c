@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio-net: the VirtIO network device (ID 1) behind virtio-mmio, one
+ * queue pair (receiveq 0, transmitq 1), attached to a netswitch port
+ * named "<guest>/<node>":
+ *
+ *   net@a000000 {
+ *	compatible = "virtio,mmio";
+ *	reg = <0x0 0xa000000 0x0 0x200>;
+ *	interrupts = <0 16 1>;
+ *	virtio-device = "net";
+ *	switch = "br0";
+ *	mac = [02 00 00 00 00 01];	(optional; else from the names)
+ *   };
+ *
+ * Offered: MAC and STATUS (link always up); no offloads (checksum, TSO,
+ * mergeable buffers) yet, so frames are at most 1514 bytes each way (1518
+ * with a VLAN tag). The header is the 12-byte struct virtio_net_hdr of
+ * VERSION_1 (num_buffers included).
+ *
+ * Transmit runs in queue_notify on the vCPU's exit path: each chain's
+ * frame (after the header) goes to mv_netport_send, which copies it and
+ * never blocks. Receive: the switch thread calls net_deliver, which
+ * copies the frame into a lock-free single-producer ring and calls
+ * mv_virtio_kick; the transport then runs net_poll under its lock on the
+ * guest's next register access, which moves frames into receive chains.
+ * Frames wait in the ring while the driver has no receive buffer (its
+ * notification of new ones drains it); a full ring drops and counts.
+ */
+#include <modvisor/errno.h>
+#include <modvisor/module.h>
+#include <modvisor/netswitch.h>
+#include <modvisor/nucleus.h>
+#include <modvisor/virtio.h>
+
+
+#define RXQ		0
+#define TXQ		1
+#define QUEUE_MAX	256
+#define SEGS		64
+
+/* Feature bits (VirtIO 1.2, 5.1.3). */
+#define VIRTIO_NET_F_MAC	5
+#define VIRTIO_NET_F_STATUS	16
+#define VIRTIO_NET_S_LINK_UP	1
+
+#define HDR_BYTES	12		/* struct virtio_net_hdr, VERSION_1 */
+#define FRAME_MAX	1518		/* no offloads: MTU 1500 + VLAN tag */
+#define TX_BUF		(FRAME_MAX + 64)
+#define RING_SLOTS	128		/* pending received frames */
+#define CONFIG_SIZE	8		/* mac[6], status */
+
+struct slot {
+	uint32_t len;
+	uint8_t data[FRAME_MAX];
+};
+
+struct net {
+	struct mv_virtio_dev *dev;
+	struct mv_netport *port;
+	uint8_t mac[6];
+	/* Single producer (switch thread), single consumer (transport lock). */
+	unsigned int rx_head, rx_tail;
+	struct slot ring[RING_SLOTS];
+	/* A receive chain popped but not used yet (its frame was dropped). */
+	bool held;
+	struct mv_virtq_chain rx_chain;
+	struct mv_virtq_seg rx_seg[SEGS];
+	struct mv_virtq_seg rx_rest[SEGS];	/* rx_seg after the header */
+	struct mv_virtq_seg tx_seg[SEGS];
+	uint8_t tx_buf[TX_BUF];
+	/* Counters (warned about once each). */
+	unsigned long rx_ring_full, rx_too_big, tx_too_big;
+};
+
+static void warn_once(struct net *n, unsigned long *count, const char *what)
+{
+	if (!(*count)++)
+		mv_log(MV_LOG_WARN, "virtio-net: %s/%s: %s; such frames are "
+		       "dropped (counted)\n", n->dev->guest_name, n->dev->name,
+		       what);
+}
+
+/* Gather the frame after the header of a transmit chain and send it. */
+static void transmit_one(struct net *n, const struct mv_virtq_chain *ch)
+{
+	uint32_t skip = HDR_BYTES, len = ch->out_len - HDR_BYTES, put = 0;
+	unsigned int i = 0;
+
+	while (i < ch->nr_out && skip >= ch->seg[i].len)
+		skip -= ch->seg[i++].len;
+	if (!len)
+		return;
+	/* Header and frame in one buffer (Linux's usual layout): no copy. */
+	if (ch->seg[i].len - skip >= len) {
+		mv_netport_send(n->port, (uint8_t *)ch->seg[i].ptr + skip, len);
+		return;
+	}
+	if (len > TX_BUF) {
+		warn_once(n, &n->tx_too_big, "a transmitted frame is larger "
+			  "than 1582 bytes (no offloads negotiated)");
+		return;
+	}
+	for (; i < ch->nr_out; i++, skip = 0) {
+		uint32_t k = ch->seg[i].len - skip;
+
+		memcpy(n->tx_buf + put, (uint8_t *)ch->seg[i].ptr + skip, k);
+		put += k;
+	}
+	mv_netport_send(n->port, n->tx_buf, put);
+}
+
+static void transmit(struct mv_virtio_dev *dev)
+{
+	struct net *n = dev->priv;
+	struct mv_virtq *q = mv_virtio_queue(dev, TXQ);
+	struct mv_virtq_chain ch = { .max_segs = SEGS, .seg = n->tx_seg };
+	int r;
+
+	if (!q)
+		return;
+	while ((r = mv_virtq_pop(q, &ch)) > 0) {
+		if (ch.out_len < HDR_BYTES) {
+			mv_virtio_fail(dev, "transmit chain %u: %u readable "
+				       "bytes, less than the 12-byte header",
+				       ch.head, ch.out_len);
+			return;
+		}
+		transmit_one(n, &ch);
+		mv_virtq_push(q, ch.head, 0);
+	}
+	if (r == 0)
+		mv_virtq_done(q);
+}
+
+/* Move pending frames into receive chains while there are both. */
+static void receive(struct mv_virtio_dev *dev)
+{
+	struct net *n = dev->priv;
+	struct mv_virtq *q = mv_virtio_queue(dev, RXQ);
+	struct mv_virtq_chain *ch = &n->rx_chain;
+	unsigned int tail = n->rx_tail;
+	bool pushed = false;
+
+	if (!q)
+		return;
+	while (tail != __atomic_load_n(&n->rx_head, __ATOMIC_ACQUIRE)) {
+		const struct slot *s = &n->ring[tail % RING_SLOTS];
+		uint8_t hdr[HDR_BYTES] = { 0 };
+		uint32_t w;
+
+		if (!n->held) {
+			ch->max_segs = SEGS;
+			ch->seg = n->rx_seg;
+			if (mv_virtq_pop(q, ch) <= 0)
+				break;
+			if (ch->nr_out || ch->in_len < HDR_BYTES) {
+				mv_virtio_fail(dev, "receive chain %u: %s",
+					       ch->head, ch->nr_out ?
+					       "device-readable buffers" :
+					       "shorter than the 12-byte "
+					       "header");
+				return;
+			}
+			n->held = true;
+		}
+		tail++;
+		if (ch->in_len < HDR_BYTES + s->len) {
+			/* The chain waits for the next frame. */
+			warn_once(n, &n->rx_too_big, "a received frame is "
+				  "larger than the guest's receive buffer");
+			continue;
+		}
+		hdr[10] = 1;		/* num_buffers */
+		/* One write of header and frame would need a bounce copy. */
+		w = mv_virtq_chain_write(ch, hdr, HDR_BYTES);
+		{
+			/* The frame after the header: shift the segments. */
+			struct mv_virtq_chain rest = *ch;
+			struct mv_virtq_seg *seg = n->rx_rest;
+			unsigned int i = 0, k = 0;
+			uint32_t skip = HDR_BYTES;
+
+			while (i < ch->nr_in && skip >= ch->seg[i].len)
+				skip -= ch->seg[i++].len;
+			for (; i < ch->nr_in; i++, skip = 0, k++) {
+				seg[k].ptr = (uint8_t *)ch->seg[i].ptr + skip;
+				seg[k].len = ch->seg[i].len - skip;
+			}
+			rest.seg = seg;
+			rest.nr_in = k;
+			rest.in_len = ch->in_len - HDR_BYTES;
+			w += mv_virtq_chain_write(&rest, s->data, s->len);
+		}
+		mv_virtq_push(q, ch->head, w);
+		n->held = false;
+		pushed = true;
+	}
+	__atomic_store_n(&n->rx_tail, tail, __ATOMIC_RELEASE);
+	if (pushed)
+		mv_virtq_done(q);
+}
+
+static void net_notify(struct mv_virtio_dev *dev, unsigned int qidx)
+{
+	if (qidx == TXQ)
+		transmit(dev);
+	else
+		receive(dev);
+}
+
+static void net_poll(struct mv_virtio_dev *dev)
+{
+	receive(dev);
+}
+
+/* A frame from the switch (its thread; never blocks). */
+static void net_deliver(void *ctx, const void *frame, size_t len)
+{
+	struct net *n = ctx;
+	unsigned int head = n->rx_head;
+	struct slot *s;
+
+	if (len > FRAME_MAX) {
+		warn_once(n, &n->rx_too_big, "a received frame is larger "
+			  "than 1518 bytes (no offloads negotiated)");
+		return;
+	}
+	if (head - __atomic_load_n(&n->rx_tail, __ATOMIC_ACQUIRE) >=
+	    RING_SLOTS) {
+		n->rx_ring_full++;	/* the guest is not keeping up */
+		return;
+	}
+	s = &n->ring[head % RING_SLOTS];
+	s->len = (uint32_t)len;
+	memcpy(s->data, frame, len);
+	__atomic_store_n(&n->rx_head, head + 1, __ATOMIC_RELEASE);
+	mv_virtio_kick(n->dev);
+}
+
+/* struct virtio_net_config: mac[6], status (le16). */
+static uint32_t net_config_read(struct mv_virtio_dev *dev, uint32_t off,
+				unsigned int width)
+{
+	struct net *n = dev->priv;
+	uint8_t cfg[CONFIG_SIZE] = { 0 };
+	uint32_t v = 0;
+
+	memcpy(cfg, n->mac, 6);
+	cfg[6] = VIRTIO_NET_S_LINK_UP;
+	for (unsigned int i = 0; i < width; i++)
+		v |= (uint32_t)cfg[off + i] << (8 * i);
+	return v;
+}
+
+static void net_reset(struct mv_virtio_dev *dev)
+{
+	struct net *n = dev->priv;
+
+	/* Frames for the driver's previous life go, and its buffers. */
+	n->held = false;
+	__atomic_store_n(&n->rx_tail, __atomic_load_n(&n->rx_head,
+						      __ATOMIC_ACQUIRE),
+			 __ATOMIC_RELEASE);
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * A property's bytes (the SDK reads strings and numbers only): walks the
+ * node's properties in the flattened tree. NULL if absent.
+ */
+static const uint8_t *dt_bytes(const struct mv_dt_node *node,
+			       const char *prop, uint32_t *len)
+{
+	const uint8_t *fdt = node->fdt;
+	const uint8_t *st = fdt + be32(fdt + 8);
+	const char *strings = (const char *)fdt + be32(fdt + 12);
+	uint32_t size = be32(fdt + 36), off = (uint32_t)node->offset;
+
+	if (be32(fdt) != 0xd00dfeed || off + 4 > size || be32(st + off) != 1)
+		return NULL;
+	off += 4;
+	while (off < size && st[off])	/* the node's name */
+		off++;
+	off = (off + 4) & ~3u;
+	while (off + 4 <= size) {
+		uint32_t tag = be32(st + off), plen;
+
+		if (tag == 4) {			/* FDT_NOP */
+			off += 4;
+			continue;
+		}
+		if (tag != 3 || off + 12 > size)	/* not FDT_PROP */
+			return NULL;
+		plen = be32(st + off + 4);
+		if (plen > size - off - 12)
+			return NULL;
+		if (!strcmp(strings + be32(st + off + 8), prop)) {
+			*len = plen;
+			return st + off + 12;
+		}
+		off += 12 + ((plen + 3) & ~3u);
+	}
+	return NULL;
+}
+
+/* FNV-1a of "<guest>/<node>": the same MAC every time for the same names. */
+static void generate_mac(struct net *n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	char id[96];
+
+	mv_snprintf(id, sizeof(id), "%s/%s", n->dev->guest_name, n->dev->name);
+	for (const char *p = id; *p; p++)
+		h = (h ^ (uint8_t)*p) * 0x100000001b3ull;
+	for (int i = 0; i < 6; i++)
+		n->mac[i] = (uint8_t)(h >> (8 * i));
+	n->mac[0] = (uint8_t)((n->mac[0] | 0x02) & ~0x01);
+}
+
+static int net_probe(struct mv_virtio_dev *dev, const struct mv_dt_node *node)
+{
+	const char *sw_name = mv_dt_string(node, "switch");
+	struct mv_netswitch *sw;
+	char port[MV_NETPORT_NAME_MAX];
+	const uint8_t *mac;
+	uint32_t mac_len = 0;
+	struct net *n;
+
+	if (!sw_name || !sw_name[0]) {
+		mv_log(MV_LOG_ERR, "virtio-net: guest %s: device %s: needs "
+		       "switch = \"<netswitch>\"\n", dev->guest_name,
+		       dev->name);
+		return -MV_EINVAL;
+	}
+	sw = mv_netswitch_find(sw_name);
+	if (!sw) {
+		mv_log(MV_LOG_ERR, "virtio-net: guest %s: device %s: no "
+		       "netswitch \"%s\"\n", dev->guest_name, dev->name,
+		       sw_name);
+		return -MV_ENOENT;
+	}
+	mac = dt_bytes(node, "mac", &mac_len);
+	if (mac && (mac_len != 6 || (mac[0] & 1))) {
+		mv_log(MV_LOG_ERR, "virtio-net: guest %s: device %s: mac must "
+		       "be 6 bytes of a unicast address (mac = [02 00 00 00 "
+		       "00 01])\n", dev->guest_name, dev->name);
+		return -MV_EINVAL;
+	}
+	n = mv_zalloc(sizeof(*n));
+	if (!n)
+		return -MV_ENOMEM;
+	n->dev = dev;
+	if (mac)
+		memcpy(n->mac, mac, 6);
+	else
+		generate_mac(n);
+	dev->priv = n;
+	mv_snprintf(port, sizeof(port), "%s/%s", dev->guest_name, dev->name);
+	n->port = mv_netport_add(sw, port, net_deliver, n);
+	if (!n->port) {
+		dev->priv = NULL;
+		mv_free(n);
+		return -MV_ENOMEM;
+	}
+	return 0;
+}
+
+static void net_remove(struct mv_virtio_dev *dev)
+{
+	struct net *n = dev->priv;
+
+	/* Returns once net_deliver cannot reach n any more. */
+	mv_netport_remove(n->port);
+	dev->priv = NULL;
+	mv_free(n);
+}
+
+static const struct mv_virtio_backend_ops net_ops = {
+	.module = "virtio-net",
+	.device_id = MV_VIRTIO_ID_NET,
+	.features = (1ull << VIRTIO_NET_F_MAC) |
+		    (1ull << VIRTIO_NET_F_STATUS),
+	.num_queues = 2,
+	.queue_max = QUEUE_MAX,
+	.config_size = CONFIG_SIZE,
+	.probe = net_probe,
+	.config_read = net_config_read,
+	.queue_notify = net_notify,
+	.poll = net_poll,
+	.reset = net_reset,
+	.remove = net_remove,
+};
+
+MV_VIRTIO_BACKEND("net", net_ops);
+MV_MODULE(virtio-net, MV_VIRTIO_BACKEND_INIT, MV_VIRTIO_BACKEND_EXIT);
+MV_MODULE_VERSION("1.0");
+MV_MODULE_LICENSE("GPL-2.0");
+MV_MODULE_DESCRIPTION("VirtIO network backend on a netswitch port");
