@@ -250,11 +250,13 @@ void mv_arch_vcpu_load(struct mv_vcpu *v)
 
 	/*
 	 * Nothing but vCPUs uses EL1 and the guest configuration does not
-	 * matter at EL2: when this vCPU was the last one here, its EL1
-	 * registers, VTTBR and HCR are still in place (rewriting them would
-	 * also flush the TLBs on QEMU). FP always: libfdt and zlib use it.
+	 * matter at EL2: when this vCPU was the last one here and has not
+	 * run anywhere else since, its EL1 registers, VTTBR and HCR are
+	 * still in place (rewriting them would also flush the TLBs on QEMU).
+	 * FP always: libfdt and zlib use it.
 	 */
-	if (mv_this_cpu()->last_vcpu != v || a->sysregs_stale) {
+	if (mv_this_cpu()->last_vcpu != v || a->sysregs_cpu != mv_this_cpu() ||
+	    a->sysregs_stale) {
 		mv_write_sysreg(vttbr_el2, v->guest->arch.vttbr);
 		mv_write_sysreg(vmpidr_el2, a->vmpidr);
 		SYSREGS(LOAD_SYSREG)
@@ -262,6 +264,8 @@ void mv_arch_vcpu_load(struct mv_vcpu *v)
 		mv_this_cpu()->last_vcpu = v;
 		a->sysregs_stale = false;
 	}
+	/* Where its EL1 state is live now (a move elsewhere makes ours old). */
+	a->sysregs_cpu = mv_this_cpu();
 	mv_arm64_fp_restore(&a->fp);
 	mv_isb();
 	mv_this_cpu()->vcpu = v;

@@ -10,6 +10,8 @@
 #include <mv/timerq.h>
 #include <mv/types.h>
 
+struct mv_cpu;
+
 #define VGIC_NR_PRIVATE 32
 #define VGIC_NR_SPIS 224		/* guest INTIDs 32..255 */
 #define VGIC_NR_IRQS (VGIC_NR_PRIVATE + VGIC_NR_SPIS)
@@ -97,6 +99,7 @@ struct mv_arch_vcpu {
 	struct mv_timer_event vtimer_event;
 	bool loaded;
 	bool sysregs_stale;	/* reset: load them even if last here */
+	struct mv_cpu *sysregs_cpu;	/* where they were loaded last */
 };
 
 #endif
