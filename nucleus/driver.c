@@ -36,6 +36,7 @@ struct bound_device {
 	struct mv_device dev;
 	const struct mv_driver_decl *decl;
 	struct mv_module *owner;
+	bool irq_taken;		/* by mv_device_request_irq */
 	char path[PATH_MAX_LEN];
 };
 
@@ -71,6 +72,46 @@ static struct bound_device *find_bound(const char *path)
 	return NULL;
 }
 
+static bool empty_virtio_slot(const void *fdt, int node)
+{
+	volatile u32 *regs;
+	u64 addr, size;
+
+	if (fdt_node_check_compatible(fdt, node, "virtio,mmio"))
+		return false;
+	if (mv_dt_reg(fdt, node, 0, &addr, &size) || size < 0x100)
+		return true;
+	regs = mv_ioremap(addr, size);
+	return !regs || regs[0] != VIRTIO_MMIO_MAGIC || regs[2] == 0;
+}
+
+int mv_device_request_irq(struct mv_device *dev, void (*fn)(void *arg),
+			  void *arg)
+{
+	struct bound_device *b = MV_CONTAINER_OF(dev, struct bound_device, dev);
+	int err;
+
+	if (dev->irq < 0)
+		return -MV_ENOENT;
+	if (b->irq_taken)
+		return -MV_EBUSY;
+	err = mv_arch_irq_request((unsigned int)dev->irq, fn, arg);
+	if (err) {
+		mv_log(MV_LOG_ERR, "driver: %s: cannot take interrupt %d (%d)\n",
+		       dev->path, dev->irq, err);
+		return err;
+	}
+	b->irq_taken = true;
+	return 0;
+}
+
+static void release_irq(struct bound_device *b)
+{
+	if (b->irq_taken)
+		mv_arch_irq_free((unsigned int)b->dev.irq);
+	b->irq_taken = false;
+}
+
 static void try_bind(const void *fdt, int node, const struct mv_driver_decl *d,
 		     struct mv_module *owner)
 {
@@ -78,6 +119,9 @@ static void try_bind(const void *fdt, int node, const struct mv_driver_decl *d,
 	u64 addr, size;
 	int err;
 
+	/* An empty slot of a virtio-mmio bank is no device to drive. */
+	if (empty_virtio_slot(fdt, node))
+		return;
 	b = mv_zalloc(sizeof(*b));
 	if (!b)
 		return;
@@ -100,8 +144,11 @@ static void try_bind(const void *fdt, int node, const struct mv_driver_decl *d,
 	}
 	err = d->ops->probe(&b->dev);
 	if (err) {
-		mv_log(MV_LOG_ERR, "driver: %s: probe of %s failed (%d)\n",
-		       owner->name, b->path, err);
+		release_irq(b);
+		/* -MV_ENODEV: the node is not one this driver serves. */
+		if (err != -MV_ENODEV)
+			mv_log(MV_LOG_ERR, "driver: %s: probe of %s failed "
+			       "(%d)\n", owner->name, b->path, err);
 		mv_free(b);
 		return;
 	}
@@ -158,6 +205,8 @@ void mv_driver_unregister_module(struct mv_module *m)
 
 		if (b->owner != m)
 			continue;
+		/* No handler may run once remove() has torn the driver down. */
+		release_irq(b);
 		if (b->decl->ops->remove)
 			b->decl->ops->remove(&b->dev);
 		mv_list_del(&b->node);
@@ -274,19 +323,6 @@ static bool nucleus_node(const void *fdt, int node, const char *path)
 }
 
 /* QEMU's virt has 32 virtio-mmio slots; an empty one has device ID 0. */
-static bool empty_virtio_slot(const void *fdt, int node)
-{
-	volatile u32 *regs;
-	u64 addr, size;
-
-	if (fdt_node_check_compatible(fdt, node, "virtio,mmio"))
-		return false;
-	if (mv_dt_reg(fdt, node, 0, &addr, &size) || size < 0x100)
-		return true;
-	regs = mv_ioremap(addr, size);
-	return !regs || regs[0] != VIRTIO_MMIO_MAGIC || regs[2] == 0;
-}
-
 /* Log each compatible nothing serves once, however many nodes have it. */
 static bool first_time(const char *compat)
 {

@@ -47,6 +47,23 @@ bool mv_dt_has(const struct mv_dt_node *n, const char *prop)
 	return fdt_getprop(n->fdt, n->offset, prop, NULL) != NULL;
 }
 
+const void *mv_dt_prop(const struct mv_dt_node *n, const char *prop,
+		       int *len)
+{
+	return fdt_getprop(n->fdt, n->offset, prop, len);
+}
+
+int mv_dt_boot_node(const char *path, struct mv_dt_node *out)
+{
+	int node = fdt_path_offset(mv_boot_fdt, path);
+
+	if (node < 0)
+		return -MV_ENOENT;
+	out->fdt = mv_boot_fdt;
+	out->offset = node;
+	return 0;
+}
+
 void *mv_emu_guest_ram(struct mv_emu *emu, uint64_t ipa, uint64_t size)
 {
 	return mv_guest_ram_ptr(emu->guest, ipa, size);

@@ -96,12 +96,15 @@ MV_EXPORT(mv_devtree_print);
 MV_EXPORT(mv_initrd_print);
 MV_EXPORT(mv_initrd_file);
 MV_EXPORT(mv_ioremap);
+MV_EXPORT(mv_device_request_irq);
 MV_EXPORT(mv_wait_boot_done);
 
 MV_EXPORT(mv_dt_string);
 MV_EXPORT(mv_dt_u32);
 MV_EXPORT(mv_dt_u64);
 MV_EXPORT(mv_dt_has);
+MV_EXPORT(mv_dt_prop);
+MV_EXPORT(mv_dt_boot_node);
 MV_EXPORT(mv_emu_irq_set);
 MV_EXPORT(mv_emu_guest_ram);
 MV_EXPORT(mv_guest_state_name);

@@ -52,6 +52,7 @@
 struct irq_handler {
 	void (*fn)(void *arg);
 	void *arg;
+	bool running;	/* fn in progress: mv_arch_irq_free waits for it */
 };
 
 static volatile u8 *gicd;
@@ -230,6 +231,35 @@ int mv_arch_irq_request(unsigned int irq, void (*fn)(void *arg), void *arg)
 	return 0;
 }
 
+void mv_arch_irq_free(unsigned int irq)
+{
+	if (irq < 32 || irq >= nr_lines || !spi_handlers[irq].fn)
+		return;
+	wr32(gicd, GICD_ICENABLER + irq / 32 * 4, 1U << (irq % 32));
+	wait_clear(gicd, GICD_CTLR, GICD_CTLR_RWP, "distributor RWP");
+	/*
+	 * The handler sets running before it reads fn: once fn is NULL and
+	 * running is clear, no call is in flight and none can start.
+	 */
+	__atomic_store_n(&spi_handlers[irq].fn, NULL, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&spi_handlers[irq].running, __ATOMIC_SEQ_CST))
+		mv_arch_poll_hint();
+	spi_handlers[irq].arg = NULL;
+}
+
+/* False if the line has no handler (any more). */
+static bool run_spi_handler(struct irq_handler *h)
+{
+	void (*fn)(void *arg);
+
+	__atomic_store_n(&h->running, true, __ATOMIC_SEQ_CST);
+	fn = __atomic_load_n(&h->fn, __ATOMIC_SEQ_CST);
+	if (fn)
+		fn(h->arg);
+	__atomic_store_n(&h->running, false, __ATOMIC_RELEASE);
+	return fn != NULL;
+}
+
 int mv_arch_irq_from_dt(const void *fdt, int node, unsigned int index)
 {
 	int len;
@@ -290,10 +320,8 @@ void mv_arm64_handle_irq(void *regs)
 		else if (intid == GIC_INTID_MAINTENANCE ||
 			 intid == GIC_INTID_VTIMER)
 			mv_arm64_guest_ppi(intid);
-		else if (intid >= 32 && intid < nr_lines &&
-			 spi_handlers[intid].fn)
-			spi_handlers[intid].fn(spi_handlers[intid].arg);
-		else
+		else if (intid < 32 || intid >= nr_lines ||
+			 !run_spi_handler(&spi_handlers[intid]))
 			mv_log(MV_LOG_WARN, "gicv3: cpu%u: unhandled interrupt "
 			       "%u\n", mv_this_cpu()->id, intid);
 		mv_write_sysreg(ICC_EOIR1_EL1, iar);

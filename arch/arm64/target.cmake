@@ -116,17 +116,21 @@ foreach(f IN LISTS MV_MODULE_FILES)
 	list(APPEND MV_PACK_ARGS modules/${base}=${f})
 endforeach()
 # The board's configuration overlay, applied at run time (DESIGN §3):
-# board.dts (modules) and the default guests, compiled as one overlay.
+# board.dtbo (modules, br0) for the base initrd the system tests start
+# from, default.dtbo (board.dts plus the default guests) for scripts/run.
 set(MV_BOARD_DIR ${MV_SOURCE_DIR}/configs/qemu-virt-arm64)
 set(MV_BOARD_DTBO ${CMAKE_BINARY_DIR}/board.dtbo)
-add_custom_command(OUTPUT ${MV_BOARD_DTBO}
-	COMMAND ${CMAKE_COMMAND} -E cat ${MV_BOARD_DIR}/board.dts
-		${MV_BOARD_DIR}/guests.dts > ${CMAKE_BINARY_DIR}/board.dts
+set(MV_DEFAULT_DTBO ${CMAKE_BINARY_DIR}/default.dtbo)
+add_custom_command(OUTPUT ${MV_BOARD_DTBO} ${MV_DEFAULT_DTBO}
 	COMMAND dtc -@ -q -I dts -O dtb -o ${MV_BOARD_DTBO}
-		${CMAKE_BINARY_DIR}/board.dts
+		${MV_BOARD_DIR}/board.dts
+	COMMAND ${CMAKE_COMMAND} -E cat ${MV_BOARD_DIR}/board.dts
+		${MV_BOARD_DIR}/guests.dts > ${CMAKE_BINARY_DIR}/default.dts
+	COMMAND dtc -@ -q -I dts -O dtb -o ${MV_DEFAULT_DTBO}
+		${CMAKE_BINARY_DIR}/default.dts
 	DEPENDS ${MV_BOARD_DIR}/board.dts ${MV_BOARD_DIR}/guests.dts
-	COMMENT "board.dtbo (qemu-virt-arm64)")
-add_custom_target(board-dtbo DEPENDS ${MV_BOARD_DTBO})
+	COMMENT "board.dtbo, default.dtbo (qemu-virt-arm64)")
+add_custom_target(board-dtbo DEPENDS ${MV_BOARD_DTBO} ${MV_DEFAULT_DTBO})
 
 # Packed on every build (milliseconds): file dependencies on outputs of
 # other directories' custom commands do not carry across in CMake.
@@ -135,6 +139,13 @@ get_property(MV_MODULE_TARGETS GLOBAL PROPERTY MODVISOR_MODULE_TARGETS)
 foreach(t IN LISTS MV_MODULE_TARGETS)
 	add_dependencies(${t} nucleus.elf)
 endforeach()
+# initrd.cpio.gz: modules, index, board.dtbo, the test guest (the system
+# tests' base). initrd.cpio: the same with default.dtbo and the Linux guest
+# images, uncompressed (the nucleus inflates only small initrds; an
+# uncompressed one it reads in place): what scripts/run boots.
+set(MV_LINUX_FILES
+	guests/linux/Image=${MV_LINUX_GUEST_DIR}/Image
+	guests/linux/rootfs.cpio.gz=${MV_LINUX_GUEST_DIR}/rootfs.cpio.gz)
 add_custom_target(initrd ALL
 	COMMAND ${MVMOD} index --exports ${MODVISOR_NUCLEUS_EXPORTS}
 		-o ${CMAKE_BINARY_DIR}/modules.idx --prefix modules/
@@ -144,7 +155,13 @@ add_custom_target(initrd ALL
 		config/board.dtbo=${MV_BOARD_DTBO}
 		guests/testguest.bin=${CMAKE_BINARY_DIR}/guests/testguest.bin
 		${MV_PACK_ARGS}
-	BYPRODUCTS ${CMAKE_BINARY_DIR}/initrd.cpio.gz ${CMAKE_BINARY_DIR}/modules.idx
-	COMMENT "initrd.cpio.gz (modules and their index)")
-add_dependencies(initrd nucleus.elf board-dtbo testguest.elf
+	COMMAND ${MVMOD} pack -o ${CMAKE_BINARY_DIR}/initrd.cpio
+		modules/modules.idx=${CMAKE_BINARY_DIR}/modules.idx
+		config/board.dtbo=${MV_DEFAULT_DTBO}
+		guests/testguest.bin=${CMAKE_BINARY_DIR}/guests/testguest.bin
+		${MV_LINUX_FILES} ${MV_PACK_ARGS}
+	BYPRODUCTS ${CMAKE_BINARY_DIR}/initrd.cpio.gz
+		${CMAKE_BINARY_DIR}/initrd.cpio ${CMAKE_BINARY_DIR}/modules.idx
+	COMMENT "initrd.cpio.gz (base), initrd.cpio (default guests)")
+add_dependencies(initrd nucleus.elf board-dtbo testguest.elf linux-guest
 	${MV_MODULE_TARGETS})

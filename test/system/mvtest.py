@@ -24,9 +24,13 @@ class Failure(Exception):
 
 
 class Machine:
-    def __init__(self, image, qemu_args=(), timeout=30):
+    def __init__(self, image, qemu_args=(), timeout=30, command=None,
+                 env=None):
+        """QEMU through scripts/qemu-arm64, or command (a list: program
+        and arguments, e.g. scripts/run) with env."""
         self.transcript = []
-        self.child = pexpect.spawn(QEMU, [image] + list(qemu_args),
+        argv = command or [QEMU, image] + list(qemu_args)
+        self.child = pexpect.spawn(argv[0], argv[1:], env=env,
                                    encoding="utf-8", codec_errors="replace",
                                    timeout=timeout)
         self.child.logfile_read = self
@@ -342,9 +346,11 @@ LINUX_UART = """\
 """
 
 
-def linux_node(name, devices="", vcpus=2, mem_mib=256):
+def linux_node(name, devices="", vcpus=2, mem_mib=256, bootargs="",
+               autostart=True):
     """A /guests node booting Debian's kernel and the project initramfs,
-    with a PL011 console and devices (DTS of more device nodes)."""
+    with a PL011 console and devices (DTS of more device nodes); bootargs
+    are added to the kernel's (e.g. "ipaddr=10.0.0.1/24")."""
     return """\
 		%s {
 			compatible = "modvisor,guest";
@@ -352,12 +358,26 @@ def linux_node(name, devices="", vcpus=2, mem_mib=256):
 			memory = <0x0 0x40000000 0x0 %#x>;
 			kernel = "guests/linux/Image";
 			initrd = "guests/linux/rootfs.cpio.gz";
-			bootargs = "console=ttyAMA0 nokaslr hostname=%s";
-			autostart;
-			devices {
+			bootargs = "console=ttyAMA0 nokaslr hostname=%s%s";
+%s			devices {
 %s%s			};
 		};
-""" % (name, vcpus, mem_mib << 20, name, LINUX_UART, devices)
+""" % (name, vcpus, mem_mib << 20, name, " " + bootargs if bootargs else "",
+       "\t\t\tautostart;\n" if autostart else "", LINUX_UART, devices)
+
+
+def virtio_node(kind, slot, props=""):
+    """A virtio-mmio device node at slot (0x200 bytes each from 0xa000000,
+    SPI 16 + slot, level) serving virtio-device kind."""
+    return """\
+				%s@%x {
+					compatible = "virtio,mmio";
+					reg = <0x0 %#x 0x0 0x200>;
+					interrupts = <0 %d 4>;
+					virtio-device = "%s";%s
+				};
+""" % (kind, 0xa000000 + slot * 0x200, 0xa000000 + slot * 0x200, 16 + slot,
+       kind, "".join("\n\t\t\t\t\t" + p for p in props.split("\n") if p))
 
 
 def boot_linux(tmp, args, *nodes, timeout=60):

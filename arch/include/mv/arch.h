@@ -64,6 +64,8 @@ void mv_arch_timer_init_cpu(void);
  * context.
  */
 int mv_arch_irq_request(unsigned int irq, void (*fn)(void *arg), void *arg);
+/* Disable it and drop the handler; returns once no call is in progress. */
+void mv_arch_irq_free(unsigned int irq);
 /* Turn a DT "interrupts" specifier of the host irqchip into that number. */
 int mv_arch_irq_from_dt(const void *fdt, int node, unsigned int index);
 

@@ -34,6 +34,11 @@ const char *mv_dt_string(const struct mv_dt_node *n, const char *prop);
 int mv_dt_u32(const struct mv_dt_node *n, const char *prop, uint32_t *val);
 int mv_dt_u64(const struct mv_dt_node *n, const char *prop, uint64_t *val);
 _Bool mv_dt_has(const struct mv_dt_node *n, const char *prop);
+/* A property's raw bytes and *len (may be NULL), or NULL if absent. */
+const void *mv_dt_prop(const struct mv_dt_node *n, const char *prop,
+		       int *len);
+/* A node of the boot device tree by path ("/chosen"): 0 or -MV_ENOENT. */
+int mv_dt_boot_node(const char *path, struct mv_dt_node *out);
 
 /* A host device node, as the nucleus found it in the boot device tree. */
 struct mv_device {
@@ -47,7 +52,8 @@ struct mv_device {
 };
 
 struct mv_driver_ops {
-	int (*probe)(struct mv_device *dev);	/* 0: bound */
+	/* 0: bound; -MV_ENODEV: not a device it serves (quietly passed) */
+	int (*probe)(struct mv_device *dev);
 	void (*remove)(struct mv_device *dev);
 };
 
@@ -74,6 +80,16 @@ struct mv_emulator_decl {
 	static const struct mv_emulator_decl __MV_UNIQUE(__mv_emulator_) \
 		__attribute__((section(".mv_emulators"), used, aligned(8))) = { \
 			compat, &(emu_ops) }
+
+/*
+ * Handle the device's first interrupt (dev->irq) with fn(arg), called in
+ * interrupt context on one CPU: acknowledge the device, wake a thread
+ * (mv_waitq_wake_*), never sleep. 0, -MV_ENOENT (no interrupt),
+ * -MV_EBUSY. The nucleus releases it when the driver unbinds, before
+ * remove() runs, and when probe fails.
+ */
+int mv_device_request_irq(struct mv_device *dev, void (*fn)(void *arg),
+			  void *arg);
 
 /* Map a device range (uncached, never executable). */
 void *mv_ioremap(uint64_t pa, uint64_t size);

@@ -25,7 +25,11 @@ __attribute__((format(printf, 3, 4)))
 int mv_snprintf(char *buf, size_t size, const char *fmt, ...);
 
 void *mv_malloc(size_t size);
-/* 2^order contiguous, naturally aligned 4 KiB pages (order <= 10). */
+/*
+ * 2^order contiguous, naturally aligned 4 KiB pages (order <= 10). RAM is
+ * identity-mapped: a page's address is the physical address a device
+ * DMAs to.
+ */
 void *mv_page_alloc(unsigned int order);
 void *mv_page_alloc_zeroed(unsigned int order);
 void mv_page_free(void *page, unsigned int order);

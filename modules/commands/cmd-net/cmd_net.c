@@ -51,14 +51,20 @@ static int ports_cmd(const char *sw)
 	struct mv_netswitch_info in;
 	struct mv_netport_info p;
 	unsigned int shown = 0;
+	int width = 20;
 
 	if (mv_netswitch_info(sw, &in))
 		return no_switch(sw);
-	mv_printf("%-20s %10s %12s %10s %12s %7s %5s\n", "port", "rx frames",
-		  "rx bytes", "tx frames", "tx bytes", "drops", "MACs");
+	/* As wide as the longest name ("host/virtio_mmio@a003e00"). */
+	for (unsigned int i = 0; !mv_netport_info_at(sw, i, &p); i++)
+		if ((int)strlen(p.name) > width)
+			width = (int)strlen(p.name);
+	mv_printf("%-*s %10s %12s %10s %12s %7s %5s\n", width, "port",
+		  "rx frames", "rx bytes", "tx frames", "tx bytes", "drops",
+		  "MACs");
 	for (unsigned int i = 0; !mv_netport_info_at(sw, i, &p); i++) {
-		mv_printf("%-20s %10llu %12llu %10llu %12llu %7llu %5u\n",
-			  p.name, (unsigned long long)p.rx_frames,
+		mv_printf("%-*s %10llu %12llu %10llu %12llu %7llu %5u\n",
+			  width, p.name, (unsigned long long)p.rx_frames,
 			  (unsigned long long)p.rx_bytes,
 			  (unsigned long long)p.tx_frames,
 			  (unsigned long long)p.tx_bytes,

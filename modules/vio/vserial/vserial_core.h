@@ -41,7 +41,7 @@ static inline uint64_t vs_ring_written(const struct vs_ring *r)
 /* ---- output to log lines ---- */
 
 /* Longer partial lines are logged in pieces of this many bytes. */
-#define VS_LINE_MAX 200
+#define VS_LINE_MAX 256
 
 struct vs_line {
 	size_t len;

@@ -1,0 +1,161 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Guest I/O benchmark: two Debian guests (1 vCPU, 256 MiB each) on QEMU
+-smp 2, joined by br0.
+
+* network: 64 MiB of `dd if=/dev/zero bs=64k | nc` from linux0 to a
+  listener on linux1 (its stdin a FIFO opened read-write, so busybox nc
+  does not half-close early: DESIGN §9), timed in linux0 from before dd
+  to after nc ends, and the bytes the listener got checked; then 20 pings
+  (rtt min/avg/max). Target >= 5 MB/s and rtt <= 2 ms; Xvisor 2.46 MB/s
+  (rtt 4-6 ms), both ends in one native guest over loopback 5.66 MB/s.
+* block: 64 MiB sequential `dd` write (conv=fsync) and read (caches
+  dropped first) on linux0's virtio-blk RAM disk, and the same on a tmpfs
+  file in that guest. Target: the disk >= 50 % of tmpfs.
+
+Times come from the guest's /proc/uptime (10 ms steps; each run takes
+seconds). Prints figures; asserts nothing."""
+
+import argparse
+import os
+import re
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "system"))
+import mvtest  # noqa: E402
+
+MIB = 1 << 20
+SIZE_MIB = 64
+GUESTS = {"linux0": "10.0.0.1", "linux1": "10.0.0.2"}
+
+
+def node(name, extra_devices=""):
+    return mvtest.linux_node(
+        name, mvtest.virtio_node("net", 0, 'switch = "br0";') +
+        extra_devices, vcpus=1, bootargs="ipaddr=%s/24" % GUESTS[name])
+
+
+class Shell:
+    """A guest's PL011 shell through `vserial bind`."""
+
+    def __init__(self, m, guest):
+        self.m, self.guest, self.n = m, guest, 0
+
+    def __enter__(self):
+        self.m.child.send("vserial bind %s/uart\r" % self.guest)
+        self.m.expect(r"vserial: bound to %s/uart" % self.guest,
+                      what="the bind hint")
+        return self
+
+    def __exit__(self, *exc):
+        mvtest.vserial_detach(self.m, "%s/uart" % self.guest)
+
+    def run(self, cmd, timeout=120):
+        """Run cmd; return what it printed between two markers. The
+        typed line's echo holds $((...)), never the expanded marker."""
+        self.n += 1
+        tag = "R%d" % self.n
+        mvtest.type_slowly(self.m, "\recho %s-$((1+1))-B; %s; echo %s-$((2+1))"
+                           "-E\r" % (tag, cmd, tag))
+        r = self.m.expect(r"%s-2-B\r*\n(.*?)%s-3-E\r*\n" % (tag, tag),
+                          timeout=timeout, what="%r in %s" % (cmd, self.guest))
+        return r.group(1).replace("\r", "")
+
+
+def timed(sh, cmd, timeout=300):
+    """Seconds cmd took in the guest, and its output."""
+    out = sh.run("read a x </proc/uptime; %s; read b x </proc/uptime; "
+                 "echo T-$a-$b" % cmd, timeout)
+    r = re.search(r"T-([\d.]+)-([\d.]+)", out)
+    if not r:
+        raise mvtest.Failure("no times from %r: %s" % (cmd, out))
+    return float(r.group(2)) - float(r.group(1)), out
+
+
+def rate(seconds):
+    return SIZE_MIB * MIB / seconds / 1e6 if seconds > 0 else float("inf")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--build", required=True)
+    parser.add_argument("--runs", type=int, default=1)
+    args = parser.parse_args()
+    images = os.path.join(args.build, "arm64", "guests", "linux")
+    mvmod = os.path.join(args.build, "module-sdk", "mvmod", "mvmod")
+    disk = mvtest.virtio_node("blk", 1, "size = <0x0 %#x>;"
+                              % ((SIZE_MIB + 8) * MIB))
+    with tempfile.TemporaryDirectory() as tmp:
+        dtbo = mvtest.board_overlay(tmp, mvtest.guests_fragment(
+            node("linux0", disk), node("linux1")))
+        initrd = mvtest.pack_initrd(
+            tmp, args.build, mvmod, dtbo, gzip=False,
+            files={"guests/linux/" + f: os.path.join(images, f)
+                   for f in ("Image", "rootfs.cpio.gz")})
+        m = mvtest.Machine(os.path.join(args.build, "arm64", "nucleus.bin"),
+                           ["-initrd", initrd], timeout=60)
+        m.child.logfile_read = None
+        try:
+            for _ in GUESTS:
+                m.expect(r"MODVISOR-GUEST-READY linux\d", timeout=180,
+                         what="the guests' markers")
+            m.expect(mvtest.PROMPT, what="the prompt")
+            report(m, args.runs)
+        except mvtest.Failure as err:
+            print("FAIL: %s\n%s" % (err, m.console()[-3000:]))
+            return 1
+        finally:
+            m.close()
+    return 0
+
+
+def report(m, runs):
+    count = SIZE_MIB * MIB // 65536
+    net, blk_w, blk_r, tmp_w, tmp_r = [], [], [], [], []
+    for _ in range(runs):
+        with Shell(m, "linux1") as sh:
+            sh.run("rm -f /tmp/f /tmp/n; mkfifo /tmp/f; "
+                   "(nc -l -p 5001 <>/tmp/f | wc -c >/tmp/n) &")
+        with Shell(m, "linux0") as sh:
+            secs, _ = timed(sh, "dd if=/dev/zero bs=64k count=%d 2>/dev/null"
+                            " | nc %s 5001" % (count, GUESTS["linux1"]))
+            net.append(secs)
+        with Shell(m, "linux1") as sh:
+            got = sh.run("sleep 1; cat /tmp/n").split()
+        if not got or int(got[-1]) != SIZE_MIB * MIB:
+            raise mvtest.Failure("linux1 received %s bytes, not %d"
+                                 % (got, SIZE_MIB * MIB))
+    with Shell(m, "linux0") as sh:
+        out = sh.run("ping -c 20 -i 0.2 %s | tail -1" % GUESTS["linux1"])
+        ping = re.search(r"min/avg/max = ([\d.]+)/([\d.]+)/([\d.]+)", out)
+        for _ in range(runs):
+            blk_w.append(timed(sh, "dd if=/dev/zero of=/dev/vda bs=64k "
+                               "count=%d conv=fsync 2>/dev/null" % count)[0])
+            blk_r.append(timed(sh, "sync; echo 3 >/proc/sys/vm/drop_caches;"
+                               " dd if=/dev/vda of=/dev/null bs=64k count=%d"
+                               " 2>/dev/null" % count)[0])
+            tmp_w.append(timed(sh, "dd if=/dev/zero of=/tmp/z bs=64k "
+                               "count=%d conv=fsync 2>/dev/null" % count)[0])
+            tmp_r.append(timed(sh, "dd if=/tmp/z of=/dev/null bs=64k "
+                               "2>/dev/null; rm /tmp/z")[0])
+    best = min
+    print("Guest I/O, %d MiB each, best of %d (QEMU TCG -smp 2, 1 vCPU a "
+          "guest):" % (SIZE_MIB, runs))
+    print("  TCP linux0 -> linux1 over br0  %7.2f MB/s  (target >= 5; "
+          "Xvisor 2.46, native loopback 5.66)" % rate(best(net)))
+    if ping:
+        print("  ping rtt min/avg/max          %s/%s/%s ms  (target <= 2)"
+              % ping.groups())
+    else:
+        print("  ping: no summary: %r" % out)
+    w, r = rate(best(blk_w)), rate(best(blk_r))
+    tw, tr = rate(best(tmp_w)), rate(best(tmp_r))
+    print("  virtio-blk write %7.2f MB/s, tmpfs write %7.2f MB/s: %3.0f %%  "
+          "(target >= 50 %%)" % (w, tw, 100 * w / tw))
+    print("  virtio-blk read  %7.2f MB/s, tmpfs read  %7.2f MB/s: %3.0f %%  "
+          "(target >= 50 %%)" % (r, tr, 100 * r / tr))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
