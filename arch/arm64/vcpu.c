@@ -376,7 +376,7 @@ static inline void reg_write(struct mv_vcpu *v, unsigned int rt, u64 val)
 
 static inline void skip_instruction(struct mv_vcpu *v, u32 esr)
 {
-	v->arch.regs.pc += (esr & ESR_IL) ? 4 : 2;
+	v->arch.regs.pc += 2 + ((esr & ESR_IL) >> 24);	/* IL: 32-bit */
 }
 
 static inline __attribute__((always_inline)) u64 fault_ipa(void)
@@ -400,11 +400,19 @@ static __attribute__((noinline, cold)) int dabt_refused(struct mv_vcpu *v,
 	return ACTION_RESUME;
 }
 
-/* From the vGIC's distributor to its last redistributor, gaps included. */
+/*
+ * The 2 MiB block that holds the vGIC's distributor and every
+ * redistributor: one compare, and the vGIC refuses (-MV_ENOENT) the rest
+ * of it, which then goes to the devices.
+ */
+#define VGIC_WINDOW_SHIFT 21
+_Static_assert(VGIC_DIST_BASE >> VGIC_WINDOW_SHIFT ==
+	       (VGIC_REDIST_BASE + MV_GUEST_MAX_VCPUS * VGIC_REDIST_STRIDE - 1) >>
+	       VGIC_WINDOW_SHIFT, "the vGIC spans two 2 MiB blocks");
+
 static inline bool in_vgic_window(u64 ipa)
 {
-	return ipa - VGIC_DIST_BASE < VGIC_REDIST_BASE - VGIC_DIST_BASE +
-				      MV_GUEST_MAX_VCPUS * VGIC_REDIST_STRIDE;
+	return ipa >> VGIC_WINDOW_SHIFT == VGIC_DIST_BASE >> VGIC_WINDOW_SHIFT;
 }
 
 /* An access in the vGIC's window that it may not claim (then a device's). */
@@ -451,9 +459,10 @@ static inline unsigned int dabt_reg(u32 esr)
  */
 static inline u64 dabt_extend(u32 esr, u64 val)
 {
-	unsigned int shift = 64 - 8 * dabt_width(esr);
+	/* 64 minus the access's bits, modulo 64 as register shifts take it. */
+	unsigned int shift = -(8U << ((esr >> 22) & 3)) & 63;
 
-	if (esr & ISS_DABT_SSE)
+	if (mv_unlikely(esr & ISS_DABT_SSE))
 		val = (u64)((s64)(val << shift) >> shift);
 	else
 		val = (val << shift) >> shift;
@@ -539,8 +548,9 @@ static inline __attribute__((always_inline)) int handle_dabt(struct mv_vcpu *v,
 	u64 val = 0;
 	int err;
 
-	if (mv_unlikely((esr & (ISS_DABT_ISV | ISS_DABT_S1PTW)) !=
-			ISS_DABT_ISV || reg_in_cpu(v, dabt_reg(esr))))
+	if (mv_unlikely(!(esr & ISS_DABT_ISV)) ||
+	    mv_unlikely(esr & ISS_DABT_S1PTW) ||
+	    mv_unlikely(reg_in_cpu(v, dabt_reg(esr))))
 		return dabt_slow(v, esr);
 	if (write) {
 		val = reg_read(v, dabt_reg(esr));

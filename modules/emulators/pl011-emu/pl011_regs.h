@@ -129,8 +129,7 @@ static inline bool pl011_snapshot_read(uint32_t snap, uint64_t offset,
 	default:
 		return false;
 	}
-	v >>= (offset & 3) * 8;
-	*val = width == 4 ? v : v & ((1u << (width * 8)) - 1);
+	*val = (v >> (offset & 3) * 8) & (0xffffffffu >> (32 - 8 * width));
 	return true;
 }
 
