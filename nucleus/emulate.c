@@ -210,6 +210,23 @@ void mv_emu_destroy_all(struct mv_guest *g)
 	}
 }
 
+/* mv_guest_mmio() failed: the device there refused it, if one is. */
+void mv_guest_mmio_failed(struct mv_vcpu *v, u64 ipa, unsigned int width,
+			  bool write, int err)
+{
+	struct mv_guest *g = v->guest;
+
+	for (unsigned int i = 0; i < g->nr_devices; i++) {
+		struct mv_emu_instance *inst = g->devices[i];
+
+		if (ipa - inst->emu.base < inst->emu.size) {
+			mv_guest_mmio_refused(v, ipa, width, write, inst->name,
+					      err);
+			return;
+		}
+	}
+}
+
 int mv_guest_mmio_refused(struct mv_vcpu *v, u64 ipa, unsigned int width,
 			  bool write, const char *by, int err)
 {

@@ -36,19 +36,10 @@
 	str	x1, [x0, #GUEST_FULL]
 .endm
 
-	.text
-	.globl	mv_arm64_guest_loop
-mv_arm64_guest_loop:			/* x0 = struct mv_vcpu * */
-	stp	x29, x30, [sp, #-HOST_FRAME]!
-	stp	x19, x20, [sp, #16]
-	stp	x21, x22, [sp, #32]
-	stp	x23, x24, [sp, #48]
-	stp	x25, x26, [sp, #64]
-	stp	x27, x28, [sp, #80]
-	str	x0, [sp, #HOST_VCPU]
-guest_enter:				/* x0 = v; regs are its first member */
+/* Into the guest: x0 = v (its registers are v's first member). */
+.macro enter_guest
 	ldr	x1, [x0, #GUEST_FULL]
-	cbz	x1, 1f
+	cbz	x1, .Lloaded\@
 	ldp	x19, x20, [x0, #16 * 9 + 8]
 	ldp	x21, x22, [x0, #16 * 10 + 8]
 	ldp	x23, x24, [x0, #16 * 11 + 8]
@@ -56,7 +47,7 @@ guest_enter:				/* x0 = v; regs are its first member */
 	ldp	x27, x28, [x0, #16 * 13 + 8]
 	ldr	x29, [x0, #16 * 14 + 8]
 	str	xzr, [x0, #GUEST_FULL]
-1:	ldp	x1, x2, [x0, #GUEST_PC]
+.Lloaded\@:	ldp	x1, x2, [x0, #GUEST_PC]
 	msr	elr_el2, x1
 	msr	spsr_el2, x2
 	ldp	x2, x3, [x0, #16 * 1]
@@ -71,6 +62,19 @@ guest_enter:				/* x0 = v; regs are its first member */
 	ldr	x30, [x0, #16 * 15]
 	ldp	x0, x1, [x0]
 	eret
+.endm
+
+	.text
+	.globl	mv_arm64_guest_loop
+mv_arm64_guest_loop:			/* x0 = struct mv_vcpu * */
+	stp	x29, x30, [sp, #-HOST_FRAME]!
+	stp	x19, x20, [sp, #16]
+	stp	x21, x22, [sp, #32]
+	stp	x23, x24, [sp, #48]
+	stp	x25, x26, [sp, #64]
+	stp	x27, x28, [sp, #80]
+	str	x0, [sp, #HOST_VCPU]
+	enter_guest
 
 /* From the vectors, with the guest's x0 and x1 pushed and x1 = kind. */
 	.globl	mv_arm64_guest_exit
@@ -96,7 +100,8 @@ mv_arm64_guest_exit:
 	cmn	x0, #-RESUME
 	b.ne	3f
 	ldr	x0, [sp, #HOST_VCPU]
-	b	guest_enter
+	enter_guest
+
 3:	mov	x2, x0
 	ldr	x0, [sp, #HOST_VCPU]
 	ldr	x1, [x0, #GUEST_FULL]

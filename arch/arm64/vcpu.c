@@ -376,10 +376,10 @@ static inline void reg_write(struct mv_vcpu *v, unsigned int rt, u64 val)
 
 static inline void skip_instruction(struct mv_vcpu *v, u32 esr)
 {
-	v->arch.regs.pc += (esr & ESR_IL) ? 4 : 2;
+	v->arch.regs.pc += 2 + ((esr & ESR_IL) >> 24);	/* IL: 32-bit */
 }
 
-static inline u64 fault_ipa(void)
+static inline __attribute__((always_inline)) u64 fault_ipa(void)
 {
 	return ((mv_read_sysreg(hpfar_el2) >> 4) << 12) |
 	       (mv_read_sysreg(far_el2) & 0xfff);
@@ -400,17 +400,44 @@ static __attribute__((noinline, cold)) int dabt_refused(struct mv_vcpu *v,
 	return ACTION_RESUME;
 }
 
-static inline int mmio(struct mv_vcpu *v, u64 ipa, unsigned int width,
-		       bool write, u64 *val)
+/*
+ * The 2 MiB block that holds the vGIC's distributor and every
+ * redistributor: one compare, and the vGIC refuses (-MV_ENOENT) the rest
+ * of it, which then goes to the devices.
+ */
+#define VGIC_WINDOW_SHIFT 21
+_Static_assert(VGIC_DIST_BASE >> VGIC_WINDOW_SHIFT ==
+	       (VGIC_REDIST_BASE + MV_GUEST_MAX_VCPUS * VGIC_REDIST_STRIDE - 1) >>
+	       VGIC_WINDOW_SHIFT, "the vGIC spans two 2 MiB blocks");
+
+static inline bool in_vgic_window(u64 ipa)
+{
+	return ipa >> VGIC_WINDOW_SHIFT == VGIC_DIST_BASE >> VGIC_WINDOW_SHIFT;
+}
+
+/* An access in the vGIC's window that it may not claim (then a device's). */
+static __attribute__((noinline)) int mmio_vgic(struct mv_vcpu *v, u64 ipa,
+					       unsigned int width, bool write,
+					       u64 *val)
+{
+	int err = mv_arm64_vgic_mmio(v, ipa, width, write, val);
+
+	if (err != -MV_ENOENT)
+		return err;
+	err = mv_guest_mmio(v, ipa, width, write, val);
+	if (err)
+		mv_guest_mmio_failed(v, ipa, width, write, err);
+	return err;
+}
+
+static inline __attribute__((always_inline)) int mmio(struct mv_vcpu *v,
+						      u64 ipa,
+						      unsigned int width,
+						      bool write, u64 *val)
 {
 	/* The vGIC's own ranges first; everything else is a device's. */
-	if (ipa - VGIC_DIST_BASE < VGIC_REDIST_BASE - VGIC_DIST_BASE +
-				   MV_GUEST_MAX_VCPUS * VGIC_REDIST_STRIDE) {
-		int err = mv_arm64_vgic_mmio(v, ipa, width, write, val);
-
-		if (err != -MV_ENOENT)
-			return err;
-	}
+	if (in_vgic_window(ipa))
+		return mmio_vgic(v, ipa, width, write, val);
 	return mv_guest_mmio(v, ipa, width, write, val);
 }
 
@@ -423,6 +450,23 @@ static inline unsigned int dabt_width(u32 esr)
 static inline unsigned int dabt_reg(u32 esr)
 {
 	return (esr >> 16) & 0x1f;
+}
+
+/*
+ * A loaded value as the load instruction leaves it in its register:
+ * truncated to the access, sign-extended (SSE) to 64 bits, then cut to 32
+ * unless SF (a W register).
+ */
+static inline u64 dabt_extend(u32 esr, u64 val)
+{
+	/* 64 minus the access's bits, modulo 64 as register shifts take it. */
+	unsigned int shift = -(8U << ((esr >> 22) & 3)) & 63;
+
+	if (mv_unlikely(esr & ISS_DABT_SSE))
+		val = (u64)((s64)(val << shift) >> shift);
+	else
+		val = (val << shift) >> shift;
+	return (esr & ISS_DABT_SF) ? val : (u32)val;
 }
 
 /*
@@ -451,57 +495,76 @@ static int ram_fault(struct mv_vcpu *v, u32 esr, bool instruction)
  * retried; anything else is an access to nothing, reported and aborted.
  */
 static __attribute__((noinline)) int dabt_unclaimed(struct mv_vcpu *v,
-						     u32 esr, unsigned int width)
+						     u32 esr)
 {
 	u64 ipa = fault_ipa();
 
 	if (!ram_fault(v, esr, false))
 		return ACTION_RESUME;
 	if (esr & ISS_DABT_ISV)
-		mv_guest_mmio_refused(v, ipa, width, esr & ISS_DABT_WNR, NULL,
-				      -MV_ENOENT);
+		mv_guest_mmio_refused(v, ipa, dabt_width(esr),
+				      esr & ISS_DABT_WNR, NULL, -MV_ENOENT);
+	return dabt_refused(v, esr);
+}
+
+/* Off the fast path: no syndrome, a walk, or an operand still in the CPU. */
+static __attribute__((noinline)) int dabt_slow(struct mv_vcpu *v, u32 esr)
+{
+	if ((esr & (ISS_DABT_ISV | ISS_DABT_S1PTW)) != ISS_DABT_ISV)
+		return dabt_unclaimed(v, esr);
+	return ACTION_NEED_REGS;
+}
+
+/*
+ * The access failed: nothing there (perhaps RAM to back), or refused
+ * (by the vGIC, or by a device: mmio_vgic() reported those in its range).
+ */
+static __attribute__((noinline)) int dabt_failed(struct mv_vcpu *v, u32 esr,
+						  int err)
+{
+	u64 ipa = fault_ipa();
+
+	if (!in_vgic_window(ipa))
+		mv_guest_mmio_failed(v, ipa, dabt_width(esr),
+				     esr & ISS_DABT_WNR, err);
+	if (err == -MV_ENOENT)
+		return dabt_unclaimed(v, esr);
+	v->exits[MV_EXIT_MMIO]++;
 	return dabt_refused(v, esr);
 }
 
 /*
- * Inlined into the exit handler: one prologue for the whole MMIO path.
- * Devices are looked up first, so an emulated access pays nothing for
- * the RAM that is backed on first touch (dabt_unclaimed).
+ * Inlined into the exit handler: one prologue for the whole MMIO path,
+ * and only v and the syndrome live across the emulator's call (every
+ * operand is decoded again from esr afterwards, which is cheaper than
+ * keeping it in a callee-saved register). Devices are looked up first,
+ * so an emulated access pays nothing for the RAM that is backed on first
+ * touch (dabt_unclaimed).
  */
-static int handle_dabt(struct mv_vcpu *v, u32 esr)
+static inline __attribute__((always_inline)) int handle_dabt(struct mv_vcpu *v,
+							     u32 esr)
 {
-	unsigned int width = dabt_width(esr);
-	u64 val, mask;
+	bool write = esr & ISS_DABT_WNR;
+	u64 val = 0;
 	int err;
 
-	if (reg_in_cpu(v, dabt_reg(esr)))
-		return ACTION_NEED_REGS;
-	if ((esr & (ISS_DABT_ISV | ISS_DABT_S1PTW)) != ISS_DABT_ISV)
-		return dabt_unclaimed(v, esr, width);
-	if (esr & ISS_DABT_WNR) {
+	if (mv_unlikely(!(esr & ISS_DABT_ISV)) ||
+	    mv_unlikely(esr & ISS_DABT_S1PTW) ||
+	    mv_unlikely(reg_in_cpu(v, dabt_reg(esr))))
+		return dabt_slow(v, esr);
+	if (write) {
 		val = reg_read(v, dabt_reg(esr));
-		if (width < 8)
-			val &= (1UL << (8 * width)) - 1;
-		err = mmio(v, fault_ipa(), width, true, &val);
-	} else {
-		val = 0;
-		err = mmio(v, fault_ipa(), width, false, &val);
+		if (dabt_width(esr) < 8)
+			val &= (1UL << (8 * dabt_width(esr))) - 1;
 	}
-	if (err == -MV_ENOENT)
-		return dabt_unclaimed(v, esr, width);
+	err = mmio(v, fault_ipa(), dabt_width(esr), write, &val);
+	/* Decode again rather than keep every field in a saved register. */
+	__asm__("" : "+r"(esr));
+	if (mv_unlikely(err))
+		return dabt_failed(v, esr, err);
 	v->exits[MV_EXIT_MMIO]++;
-	if (err)
-		return dabt_refused(v, esr);
-	if (!(esr & ISS_DABT_WNR)) {
-		width = dabt_width(esr);
-		mask = width == 8 ? ~0UL : (1UL << (8 * width)) - 1;
-		val &= mask;
-		if ((esr & ISS_DABT_SSE) && (val & ~(mask >> 1)))
-			val |= ~mask;
-		if (!(esr & ISS_DABT_SF))
-			val &= 0xffffffffUL;
-		reg_write(v, dabt_reg(esr), val);
-	}
+	if (!(esr & ISS_DABT_WNR))
+		reg_write(v, dabt_reg(esr), dabt_extend(esr, val));
 	skip_instruction(v, esr);
 	return ACTION_RESUME;
 }

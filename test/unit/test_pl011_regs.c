@@ -3,7 +3,8 @@
  * PL011 register model: modules/emulators/pl011-emu/pl011_regs.c. Reset
  * values, ID registers, transmit to the callback, the receive FIFO, FR,
  * the interrupt registers and line for TX and RX as Linux's amba-pl011
- * driver uses them, loopback, narrow accesses and invalid ones.
+ * driver uses them, loopback, narrow accesses and invalid ones, and the
+ * snapshot that lock-free reads are answered from.
  */
 #include "../../modules/emulators/pl011-emu/pl011_regs.h"
 
@@ -439,6 +440,73 @@ static void test_random(void)
 	}
 }
 
+/*
+ * Every read a snapshot answers, over every offset and width, is what the
+ * register model returns in the state the snapshot was taken from; FR,
+ * RIS, MIS and IMSC are always answered (valid accesses), DR never.
+ */
+static void check_snapshot(void)
+{
+	static const unsigned int widths[] = { 0, 1, 2, 3, 4, 8 };
+	uint32_t snap = pl011_regs_snapshot(&uart);
+
+	for (uint64_t off = 0; off < PL011_REGS_SIZE + 8; off++) {
+		uint64_t reg = off & ~3ull;
+		bool mine = reg == PL011_FR || reg == PL011_RIS ||
+			    reg == PL011_MIS || reg == PL011_IMSC;
+
+		for (unsigned int i = 0; i < MV_ARRAY_SIZE(widths); i++) {
+			unsigned int w = widths[i];
+			uint32_t v = 0x1234, want = 0x5678;
+			bool ok = pl011_snapshot_read(snap, off, w, &v);
+
+			if (!ok) {
+				CHECK_EQ(v, 0x1234);
+				CHECK(!mine || !pl011_regs_read(&uart, off, w,
+								&want));
+				continue;
+			}
+			CHECK(mine);
+			CHECK(pl011_regs_read(&uart, off, w, &want));
+			CHECK_EQ(v, want);
+		}
+	}
+}
+
+static void test_snapshot(void)
+{
+	check_snapshot();
+	enable_fifo();
+	check_snapshot();
+	for (int i = 0; i < 2000; i++) {
+		switch (mv_test_rand_below(6)) {
+		case 0:
+			pl011_rx_push(&uart, (uint8_t)mv_test_rand());
+			break;
+		case 1:
+			rd(PL011_DR);
+			break;
+		case 2:
+			wr(PL011_ICR, (uint32_t)mv_test_rand());
+			break;
+		case 3:
+			wr(PL011_IMSC, (uint32_t)mv_test_rand());
+			break;
+		case 4:
+			wr(PL011_LCR_H, (uint32_t)mv_test_rand() &
+					PL011_LCR_H_FEN);
+			break;
+		default:
+			wr(PL011_DR, 'S');
+			break;
+		}
+		if (i % 50 == 0)
+			check_snapshot();
+		else
+			CHECK_EQ(pl011_regs_snapshot(&uart) & 0xff, rd(PL011_FR));
+	}
+}
+
 int main(void)
 {
 	mv_test_init();
@@ -454,5 +522,6 @@ int main(void)
 	RUN_TEST(test_storage_registers, setup);
 	RUN_TEST(test_bad_accesses, setup);
 	RUN_TEST(test_random, setup);
+	RUN_TEST(test_snapshot, setup);
 	return mv_test_summary();
 }

@@ -11,6 +11,11 @@
  * interrupts masked), so input goes through a lock-free backlog that
  * register accesses drain into the receive FIFO, and raises the
  * interrupt line itself when the guest listens for received data.
+ *
+ * FR, RIS, MIS and IMSC, which a driver polls and reading changes nothing,
+ * are read without the lock while no typed byte waits in the backlog:
+ * every lock holder leaves a snapshot of them, and a reader that takes
+ * it sees the state of the last one to let go.
  */
 #include <modvisor/errno.h>
 #include <modvisor/emulator.h>
@@ -36,6 +41,11 @@ struct pl011_dev {
 	unsigned int in_head, in_tail;
 	char backlog[BACKLOG];
 	int rx_unmasked;		/* IMSC has RX or RT (for input) */
+	/*
+	 * pl011_regs_snapshot() (high half) and in_tail (low half) as the
+	 * last lock holder left them; written under lock.
+	 */
+	uint64_t snap;
 	int kicked;			/* input drove the line high */
 	unsigned long dropped;
 };
@@ -56,8 +66,12 @@ static void dev_lock(struct pl011_dev *d)
 			cpu_relax();
 }
 
+/* Publishes the snapshot of what the holder leaves, then lets go. */
 static void dev_unlock(struct pl011_dev *d)
 {
+	__atomic_store_n(&d->snap,
+			 (uint64_t)pl011_regs_snapshot(&d->regs) << 32 |
+			 d->in_tail, __ATOMIC_RELEASE);
 	__atomic_store_n(&d->lock, 0, __ATOMIC_RELEASE);
 }
 
@@ -110,10 +124,10 @@ static bool settle(struct pl011_dev *d)
 	       pl011_rx_room(&d->regs);
 }
 
-static int pl011_read(struct mv_emu *emu, uint64_t offset, unsigned int width,
+static __attribute__((noinline))
+int pl011_read_locked(struct pl011_dev *d, uint64_t offset, unsigned int width,
 		      uint64_t *val)
 {
-	struct pl011_dev *d = emu->priv;
 	uint32_t v = 0;
 	bool ok, moved;
 
@@ -127,6 +141,26 @@ static int pl011_read(struct mv_emu *emu, uint64_t offset, unsigned int width,
 	dev_unlock(d);
 	*val = v;
 	return ok ? 0 : -MV_EINVAL;
+}
+
+/*
+ * The snapshot is the state if its in_tail is still in_head: then every
+ * byte typed before it was taken was in the FIFO when it was, and none
+ * came since (in_head read after it). in_tail never passes in_head.
+ */
+static int pl011_read(struct mv_emu *emu, uint64_t offset, unsigned int width,
+		      uint64_t *val)
+{
+	struct pl011_dev *d = emu->priv;
+	uint64_t snap = __atomic_load_n(&d->snap, __ATOMIC_ACQUIRE);
+	uint32_t v;
+
+	if ((uint32_t)snap == __atomic_load_n(&d->in_head, __ATOMIC_ACQUIRE) &&
+	    pl011_snapshot_read(snap >> 32, offset, width, &v)) {
+		*val = v;
+		return 0;
+	}
+	return pl011_read_locked(d, offset, width, val);
 }
 
 static int pl011_write(struct mv_emu *emu, uint64_t offset, unsigned int width,
@@ -221,6 +255,7 @@ static int pl011_probe(struct mv_emu *emu, const struct mv_dt_node *node)
 		return -MV_ENOMEM;
 	d->emu = emu;
 	pl011_regs_init(&d->regs, pl011_tx, d);
+	d->snap = (uint64_t)pl011_regs_snapshot(&d->regs) << 32;
 	d->port = mv_vserial_create(emu->guest_name,
 				    device_name(emu, node, buf), pl011_input,
 				    d);

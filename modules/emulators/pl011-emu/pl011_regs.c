@@ -106,6 +106,12 @@ static uint32_t flags(const struct pl011_regs *s)
 	return fr;
 }
 
+uint32_t pl011_regs_snapshot(const struct pl011_regs *s)
+{
+	return flags(s) | s->ris << PL011_SNAP_RIS_SHIFT |
+	       s->imsc << PL011_SNAP_IMSC_SHIFT;
+}
+
 static void transmit(struct pl011_regs *s, uint8_t c)
 {
 	/* Loopback feeds the receiver instead of the line. */

@@ -90,6 +90,49 @@ unsigned int pl011_rx_room(const struct pl011_regs *s);
 /* A received byte; false if the FIFO was full (overrun: byte lost). */
 bool pl011_rx_push(struct pl011_regs *s, uint8_t c);
 
+/*
+ * The registers a lock-free reader may be answered from, packed in 32
+ * bits: FR (bits 0-7; BUSY and TXFF are always clear), RIS (8-18) and
+ * IMSC (19-29), which also give MIS. Reading any of them changes nothing.
+ */
+#define PL011_SNAP_RIS_SHIFT	8
+#define PL011_SNAP_IMSC_SHIFT	19
+uint32_t pl011_regs_snapshot(const struct pl011_regs *s);
+
+/*
+ * A read answered from a snapshot: what pl011_regs_read() returns for
+ * the state it was taken from. false: not one of its registers, or an
+ * invalid access (pl011_regs_read() then decides).
+ */
+static inline bool pl011_snapshot_read(uint32_t snap, uint64_t offset,
+				       unsigned int width, uint32_t *val)
+{
+	uint32_t ris = (snap >> PL011_SNAP_RIS_SHIFT) & PL011_INT_ALL;
+	uint32_t imsc = (snap >> PL011_SNAP_IMSC_SHIFT) & PL011_INT_ALL;
+	uint32_t v;
+
+	if ((width != 1 && width != 2 && width != 4) || (offset & (width - 1)))
+		return false;
+	switch (offset & ~3ull) {
+	case PL011_FR:
+		v = snap & 0xff;
+		break;
+	case PL011_RIS:
+		v = ris;
+		break;
+	case PL011_MIS:
+		v = ris & imsc;
+		break;
+	case PL011_IMSC:
+		v = imsc;
+		break;
+	default:
+		return false;
+	}
+	*val = (v >> (offset & 3) * 8) & (0xffffffffu >> (32 - 8 * width));
+	return true;
+}
+
 /* The combined interrupt line UARTINTR. */
 static inline bool pl011_irq_level(const struct pl011_regs *s)
 {

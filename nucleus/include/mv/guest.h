@@ -128,17 +128,23 @@ int mv_guest_ram_fault(struct mv_guest *g, u64 ipa);
 void *mv_emu_guest_ram(struct mv_emu *emu, uint64_t ipa, uint64_t size);
 /*
  * A trapped access that is not the arch's own: the emulator of the
- * device there handles it. 0, the emulator's error (logged; the arch
- * injects an abort), or -MV_ENOENT, silently, when no device is there
- * (it may be RAM backed on first touch). Inline: it is on every MMIO
- * trap. mv_guest_mmio_refused() logs a refusal (by NULL: nothing there).
+ * device there handles it. 0, the emulator's error, or -MV_ENOENT when no
+ * device is there (it may be RAM backed on first touch). Inline, and
+ * nothing but the call: it is on every MMIO trap, and all the caller
+ * keeps across it is its own state. On an error the caller reports the
+ * refusal with mv_guest_mmio_failed() (the arch injects an abort);
+ * mv_guest_mmio_refused() logs one (by NULL: nothing there).
  */
 __attribute__((cold))
 int mv_guest_mmio_refused(struct mv_vcpu *v, u64 ipa, unsigned int width,
 			  bool write, const char *by, int err);
+__attribute__((cold))
+void mv_guest_mmio_failed(struct mv_vcpu *v, u64 ipa, unsigned int width,
+			  bool write, int err);
 
-static inline int mv_guest_mmio(struct mv_vcpu *v, u64 ipa,
-				unsigned int width, bool write, u64 *val)
+static inline __attribute__((always_inline))
+int mv_guest_mmio(struct mv_vcpu *v, u64 ipa, unsigned int width, bool write,
+		  u64 *val)
 {
 	struct mv_guest *g = v->guest;
 
@@ -146,20 +152,15 @@ static inline int mv_guest_mmio(struct mv_vcpu *v, u64 ipa,
 		struct mv_emu_instance *inst = g->devices[i];
 		struct mv_emu *emu = &inst->emu;
 		u64 off = ipa - emu->base;
-		int err;
 
 		if (off >= emu->size)
 			continue;
 		if (write)
-			err = inst->ops->write ?
+			return inst->ops->write ?
 				inst->ops->write(emu, off, width, *val) :
 				-MV_EINVAL;
-		else
-			err = inst->ops->read ?
-				inst->ops->read(emu, off, width, val) :
-				-MV_EINVAL;
-		return err ? mv_guest_mmio_refused(v, ipa, width, write,
-						   inst->name, err) : 0;
+		return inst->ops->read ? inst->ops->read(emu, off, width, val) :
+					 -MV_EINVAL;
 	}
 	return -MV_ENOENT;	/* the caller says so if it is not RAM */
 }
