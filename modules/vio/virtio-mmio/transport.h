@@ -71,6 +71,7 @@ struct mv_virtio_transport {
 	uint64_t driver_features;
 	uint32_t isr, config_gen;
 	bool broken;		/* needs reset: logged, processing stopped */
+	bool refused;		/* FEATURES_OK refused (logged) since reset */
 	bool line;
 	int pending, kicked;	/* mv_virtio_kick (any thread) */
 	struct vmmio_queue q[MV_VIRTIO_MAX_QUEUES];
