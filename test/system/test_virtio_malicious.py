@@ -6,13 +6,18 @@ and beats. evil runs "virtio-evil": for each attack it resets the device,
 sets it up correctly, commits one violation and checks that Status has
 DEVICE_NEEDS_RESET (FEATURES_OK refused for unoffered features); at the
 end a reset and a correct request show the device works again. good runs
-"virtio virtio-rounds=200 heartbeat".
+"virtio virtio-rounds=200 heartbeat". The attacks are 150 ms apart (the
+transport logs at most 8 warnings a second a device); then evil floods:
+10000 rounds of set-up and descriptor loop as fast as it can (over a
+second here).
 
 Checked: a result line for every attack, in order, and evil's PASS; for
 each attack exactly one virtio-mmio warning naming evil's device and what
 was wrong, between the previous attack's result line and its own; no
-other warning or error; good's virtio PASS and its beats, in order, during
-and after the attacks; the terminal answers at the end."""
+other warning or error; the flood's result line, at most 8 of its
+warnings a second, the notice when it passes that and fewer lines plus
+counted omissions than rounds; good's virtio PASS and its beats, in
+order, during and after the flood; the terminal answers at the end."""
 
 import re
 import tempfile
@@ -52,7 +57,10 @@ ATTACKS = [
     ("features", r"FEATURES_OK refused: driver features 0x100000020 include "
      r"0x20, not offered \(0x[0-9a-f]+\)$"),
 ]
+FLOOD = 10000
 DEVICE = "virtio-mmio: guest evil: device blk@a000000: "
+NOTICE = "more faults this second are not logged"
+COUNT = re.compile(r"(\d+) more faults not logged$")
 RESULT = re.compile(r"tg: virtio-evil: ([\w-]+): (needs-reset ok|refused ok"
                     r"|FAIL.*)$")
 
@@ -77,7 +85,8 @@ def test(args):
         mvtest.guest_node("good", "virtio virtio-rounds=200 heartbeat",
                           memory=((0x40000000, 0x4000000),),
                           devices=devices(BLK)),
-        mvtest.guest_node("evil", "virtio-evil", devices=devices(BLK)))
+        mvtest.guest_node("evil", "virtio-evil virtio-flood=%d" % FLOOD,
+                          devices=devices(BLK)))
     with tempfile.TemporaryDirectory() as tmp:
         m = mvtest.boot_guests(tmp, args, frag, timeout=60)
         t = mvtest.Terminal(m)
@@ -114,9 +123,13 @@ def test(args):
                    and "200 write+read rounds" in l],
                   "good's virtio test did not pass:\n%s" % "\n".join(good))
 
+            check([l for l in evil if l == "tg: virtio-evil: flood: %d "
+                   "rounds needs-reset ok" % FLOOD],
+                  "no flood result from evil:\n%s" % "\n".join(evil))
+
             # Exactly one warning per attack, between the result line of
-            # the attack before and its own.
-            per_attack, cur = {a: [] for a, _ in ATTACKS}, 0
+            # the attack before and its own; the flood's after the last.
+            per_attack, cur, flood = {a: [] for a, _ in ATTACKS}, 0, []
             for _, msg in mvtest.log(text):
                 r = RESULT.match(msg[len("[evil/uart] "):]) \
                     if msg.startswith("[evil/uart] ") else None
@@ -124,9 +137,12 @@ def test(args):
                     cur += 1
                 elif msg.startswith("warning: "):
                     w = msg[len("warning: "):]
-                    check(cur < len(ATTACKS) and w.startswith(DEVICE),
-                          "warning not about an attack of evil's: %s" % w)
-                    per_attack[ATTACKS[cur][0]].append(w[len(DEVICE):])
+                    check(w.startswith(DEVICE),
+                          "warning not about evil's device: %s" % w)
+                    if cur < len(ATTACKS):
+                        per_attack[ATTACKS[cur][0]].append(w[len(DEVICE):])
+                    else:
+                        flood.append(w[len(DEVICE):])
             for attack, pattern in ATTACKS:
                 ws = per_attack[attack]
                 check(len(ws) == 1, "attack %s: %d warnings, want 1:\n%s"
@@ -136,16 +152,49 @@ def test(args):
                 if attack != "features":
                     check(ws[0].endswith("; device needs reset"),
                           "attack %s: %r" % (attack, ws[0]))
+            # The flood: every round broke the device (the guest checked),
+            # at most 8 lines a second were logged, then a notice; a later
+            # second starts with the count of what was left out.
+            loops = burst = windows = suppressed = 0
+            noticed = False
+            for w in flood:
+                c = COUNT.fullmatch(w)
+                if c:
+                    check(noticed, "%r without a notice before" % w)
+                    suppressed += int(c.group(1))
+                    burst, windows, noticed = 0, windows + 1, False
+                elif w == NOTICE:
+                    check(not noticed, "two notices in a second")
+                    noticed = True
+                else:
+                    check(re.match(ATTACKS[0][1], w) and
+                          w.endswith("; device needs reset"),
+                          "flood warning: %r" % w)
+                    check(not noticed, "a flood line after the notice")
+                    loops += 1
+                    burst += 1
+                    check(burst <= 8, "more than 8 flood lines a second:\n%s"
+                          % "\n".join(flood))
+            check(loops and NOTICE in flood and
+                  loops + suppressed < FLOOD,
+                  "%d flood rounds: %d lines, %d counted as not logged:\n%s"
+                  % (FLOOD, loops, suppressed, "\n".join(flood)))
+
             errs = mvtest.errors(text)
             check(not errs, "error lines in the log:\n%s" % "\n".join(errs))
 
             lines = mvtest.guest_lines(text, "evil")
+            t0 = next(ts for ts, l in lines
+                      if l == "tg: virtio-evil: features: refused ok")
             t1 = next(ts for ts, l in lines
-                      if l.startswith("tg: virtio-evil: PASS"))
+                      if l.startswith("tg: virtio-evil: flood: "))
             beats = mvtest.beats(text, "good")
             mvtest.check_beats_in_order(text, "good")
+            check(len([1 for ts, _ in beats if t0 < ts < t1]) >= 2,
+                  "good beats less than twice in evil's %.2f s of flood"
+                  % (t1 - t0))
             check(len([1 for ts, _ in beats if ts > t1]) >= 10,
-                  "good beats less than 10 times after the attacks")
+                  "good beats less than 10 times after the flood")
 
             t.run("guest list", r"^evil +running")
             n = mvtest.beats(m.console(), "good")[-1][1]

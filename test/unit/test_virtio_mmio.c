@@ -512,6 +512,46 @@ static void test_queue_errors_named(void)
 	}
 }
 
+static uint64_t fake_ns;
+
+static uint64_t fake_now(void)
+{
+	return fake_ns;
+}
+
+/* Reset-and-break in a loop: 8 lines a second, a notice, then a count. */
+static void test_warn_rate_limit(void)
+{
+	t.now_ns = fake_now;
+	fake_ns = 5000000000ull;
+	for (int i = 0; i < 20; i++) {
+		wr(VMMIO_STATUS, 0);
+		wr(VMMIO_QUEUE_NOTIFY, 7);
+		/* Every one breaks the device, logged or not. */
+		CHECK(rd(VMMIO_STATUS) & MV_VIRTIO_S_NEEDS_RESET);
+		CHECK(rd(VMMIO_INT_STATUS) & VMMIO_INT_CONFIG);
+		fake_ns += 1000000;
+	}
+	CHECK_EQ(mv_host_log_count(MV_LOG_WARN), 9);
+	CHECK(strstr(mv_host_log_last(), "device console@a000000: more faults "
+		     "this second are not logged") != NULL);
+	/* The refusal shares the budget. */
+	negotiate(1ull << 1);
+	CHECK_EQ(rd(VMMIO_STATUS) & MV_VIRTIO_S_FEATURES_OK, 0);
+	CHECK_EQ(mv_host_log_count(MV_LOG_WARN), 9);
+	/* A second later: what went unlogged, then the fault itself. */
+	fake_ns += 1000000000ull;
+	wr(VMMIO_STATUS, 0);
+	wr(VMMIO_QUEUE_NOTIFY, 7);
+	CHECK_EQ(mv_host_log_count(MV_LOG_WARN), 11);
+	CHECK(strstr(mv_host_log_last(), "notification for queue 7") != NULL);
+	/* And a quiet second resets the count without a message. */
+	fake_ns += 2000000000ull;
+	wr(VMMIO_STATUS, 0);
+	wr(VMMIO_QUEUE_NOTIFY, 7);
+	CHECK_EQ(mv_host_log_count(MV_LOG_WARN), 12);
+}
+
 static void test_kick(void)
 {
 	/* Before DRIVER_OK: remembered, the line untouched. */
@@ -553,6 +593,7 @@ int main(void)
 	RUN_TEST(test_queue_for_missing_queue, setup);
 	RUN_TEST(test_bad_chain_breaks_device, setup);
 	RUN_TEST(test_queue_errors_named, setup);
+	RUN_TEST(test_warn_rate_limit, setup);
 	RUN_TEST(test_kick, setup);
 	return mv_test_summary();
 }

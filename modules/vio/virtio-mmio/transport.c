@@ -19,7 +19,8 @@
  *
  * A violation, here or in a virtqueue, sets DEVICE_NEEDS_RESET, raises
  * the configuration-change interrupt, logs one line naming the guest, the
- * device and the fault, and stops all processing until Status 0.
+ * device and the fault (at most WARN_BURST a second), and stops all
+ * processing until Status 0.
  */
 #include "transport.h"
 
@@ -46,17 +47,51 @@ static bool running(const struct mv_virtio_transport *t)
 	return (t->status & MV_VIRTIO_S_DRIVER_OK) && !t->broken;
 }
 
+/*
+ * May this device log a warning now? A guest that resets and breaks its
+ * device in a loop gets WARN_BURST lines a second, a notice when it
+ * passes that, and the count of what went unlogged when the next second
+ * has something to log; like the nucleus's per-guest limit. The state
+ * survives device resets: they are what such a guest repeats.
+ */
+#define WARN_BURST	8
+#define NSEC_PER_SEC	1000000000ull
+
+static bool warn_allowed(struct mv_virtio_transport *t)
+{
+	uint64_t now;
+
+	if (!t->now_ns)
+		return true;
+	now = t->now_ns();
+	if (now - t->warn_window >= NSEC_PER_SEC) {
+		if (t->warn_count > WARN_BURST)
+			mv_log(MV_LOG_WARN, "virtio-mmio: guest %s: device %s: "
+			       "%u more faults not logged\n", t->dev.guest_name,
+			       t->dev.name, t->warn_count - WARN_BURST);
+		t->warn_window = now;
+		t->warn_count = 0;
+	}
+	if (t->warn_count == WARN_BURST)
+		mv_log(MV_LOG_WARN, "virtio-mmio: guest %s: device %s: more "
+		       "faults this second are not logged\n",
+		       t->dev.guest_name, t->dev.name);
+	return t->warn_count++ < WARN_BURST;
+}
+
 static void vfail(struct mv_virtio_transport *t, const char *fmt, va_list ap)
 {
 	char what[192];
 
 	if (t->broken)
 		return;
-	mv_vsnprintf(what, sizeof(what), fmt, ap);
 	t->broken = true;
 	__atomic_store_n(&t->status, t->status | MV_VIRTIO_S_NEEDS_RESET,
 			 __ATOMIC_SEQ_CST);
 	t->isr |= VMMIO_INT_CONFIG;
+	if (!warn_allowed(t))
+		return;
+	mv_vsnprintf(what, sizeof(what), fmt, ap);
 	mv_log(MV_LOG_WARN, "virtio-mmio: guest %s: device %s: %s; device "
 	       "needs reset\n", t->dev.guest_name, t->dev.name, what);
 }
@@ -128,6 +163,9 @@ void vmmio_init(struct mv_virtio_transport *t,
 	t->map = map;
 	t->irq = irq;
 	t->ctx = ctx;
+	t->now_ns = NULL;
+	t->warn_window = 0;
+	t->warn_count = 0;
 	t->granule = GRANULE;
 	t->dev.transport = t;
 	t->line = false;
@@ -380,7 +418,7 @@ static void set_status(struct mv_virtio_transport *t, uint32_t val)
 			 * broken device; logged once until reset, so a
 			 * driver retrying cannot flood the log.
 			 */
-			if (!t->refused)
+			if (!t->refused && warn_allowed(t))
 				mv_log(MV_LOG_WARN, "virtio-mmio: guest %s: device "
 				       "%s: FEATURES_OK refused: %s\n",
 				       t->dev.guest_name, t->dev.name, why);

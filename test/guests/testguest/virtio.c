@@ -13,8 +13,13 @@
  *              DEVICE_NEEDS_RESET and InterruptStatus the configuration
  *              change, with no buffer used ("tg: virtio-evil: <attack>:
  *              needs-reset ok"); unoffered features must only get
- *              FEATURES_OK refused. Last, a reset and a correct setup
- *              and request show the device works again.
+ *              FEATURES_OK refused. The attacks are 150 ms apart, so
+ *              the transport's limit (8 warnings a second a device)
+ *              logs each. Then `virtio-flood=` (0) rounds of set-up and
+ *              descriptor loop as fast as the guest can, each checked
+ *              for DEVICE_NEEDS_RESET ("tg: virtio-evil: flood: <n>
+ *              rounds needs-reset ok"). Last, a reset and a correct
+ *              setup and request show the device works again.
  *
  * The device serves requests synchronously in the trapped QueueNotify
  * write, so the used ring is read right after it; no interrupt is used.
@@ -491,9 +496,34 @@ static const struct {
 	{ "features", attack_features, EXPECT_REFUSED },
 };
 
+static void sleep_ms(u64 ms)
+{
+	struct percpu *pc = this_cpu();
+	u64 n = READ_ONCE(pc->timer_fired) + 1;
+
+	timer_arm(now() + ms_to_ticks(ms), TIMER_ONESHOT);
+	wait_timer(n, ms_to_ticks(ms) + cntfrq);
+}
+
+/* Loops as fast as the guest can go; 0 if every one needed a reset. */
+static int flood(u64 rounds)
+{
+	for (u64 r = 0; r < rounds; r++) {
+		if (attack_loop() || !(rd(VM_STATUS) & S_NEEDS_RESET)) {
+			tg_printf("tg: virtio-evil: flood: FAIL round %lu status "
+				  "0x%x\n", r, rd(VM_STATUS));
+			return -1;
+		}
+	}
+	tg_printf("tg: virtio-evil: flood: %lu rounds needs-reset ok\n",
+		  rounds);
+	return 0;
+}
+
 void test_virtio_evil(void)
 {
 	unsigned int n = sizeof(attacks) / sizeof(attacks[0]), bad = 0, i;
+	u64 rounds = bootarg_u64("virtio-flood", 0);
 	int err;
 
 	if (find_blk()) {
@@ -503,6 +533,8 @@ void test_virtio_evil(void)
 	for (i = 0; i < n; i++) {
 		u32 st, isr;
 
+		if (i)
+			sleep_ms(150);
 		if (attacks[i].fn()) {
 			tg_printf("tg: virtio-evil: %s: FAIL setup\n",
 				  attacks[i].name);
@@ -536,6 +568,8 @@ void test_virtio_evil(void)
 		tg_printf("tg: virtio-evil: %s: needs-reset ok\n",
 			  attacks[i].name);
 	}
+	if (rounds && flood(rounds))
+		bad++;
 	if (vdev_setup("virtio-evil")) {
 		test_fail("virtio-evil", "no correct setup after the attacks");
 		return;
