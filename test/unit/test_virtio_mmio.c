@@ -6,7 +6,7 @@
  * required), queue setup, notifications reaching the backend, the
  * used-buffer interrupt and its acknowledgement, kicks from another
  * thread, and every wrong-state write ending in DEVICE_NEEDS_RESET with
- * exactly one warning, cleared by a reset.
+ * exactly one warning naming the fault, cleared by a reset.
  */
 #include "../../modules/vio/virtio-mmio/transport.h"
 
@@ -314,10 +314,30 @@ static void test_features_ok_refused(void)
 	negotiate(1ull << 1);		/* no VERSION_1 */
 	CHECK_EQ(rd(VMMIO_STATUS) & MV_VIRTIO_S_FEATURES_OK, 0);
 	CHECK_EQ(mv_host_log_count(MV_LOG_WARN), 1);
+	CHECK(strstr(mv_host_log_last(), "FEATURES_OK refused: driver "
+		     "features 0x2 lack VERSION_1") != NULL);
+	/* Retried without a reset: refused again, not logged again. */
+	for (int i = 0; i < 10; i++)
+		add_status(MV_VIRTIO_S_FEATURES_OK);
+	CHECK_EQ(rd(VMMIO_STATUS) & MV_VIRTIO_S_FEATURES_OK, 0);
+	CHECK_EQ(mv_host_log_count(MV_LOG_WARN), 1);
 	negotiate((1ull << MV_VIRTIO_F_VERSION_1) | (1ull << 5)); /* unoffered */
 	CHECK_EQ(rd(VMMIO_STATUS) & MV_VIRTIO_S_FEATURES_OK, 0);
 	CHECK_EQ(mv_host_log_count(MV_LOG_WARN), 2);
+	CHECK(strstr(mv_host_log_last(), "include 0x20, not offered") != NULL);
 	CHECK_EQ(rd(VMMIO_STATUS) & MV_VIRTIO_S_NEEDS_RESET, 0);
+}
+
+/* Reset to DRIVER_OK in one write, no features: one line, not two. */
+static void test_status_jump(void)
+{
+	wr(VMMIO_STATUS, 0);
+	wr(VMMIO_STATUS, MV_VIRTIO_S_ACKNOWLEDGE | MV_VIRTIO_S_DRIVER |
+	   MV_VIRTIO_S_FEATURES_OK | MV_VIRTIO_S_DRIVER_OK);
+	CHECK(strstr(mv_host_log_last(), "DRIVER_OK without FEATURES_OK "
+		     "(status 0xf; FEATURES_OK refused: driver features 0x0 "
+		     "lack VERSION_1)") != NULL);
+	expect_broken(0);
 }
 
 static void test_queue_setup_before_features_ok(void)
@@ -414,8 +434,122 @@ static void test_bad_chain_breaks_device(void)
 	offer(1, 1, RAM_BASE, 4);
 	wr(VMMIO_QUEUE_NOTIFY, 1);
 	CHECK_EQ(*(uint16_t *)at(QBASE(1) + 0x2000 + 2), 0);
-	CHECK(strstr(mv_host_log_last_error(), "") != NULL);
+	CHECK(strstr(mv_host_log_last(), "guest g0: device console@a000000: "
+		     "queue 1: descriptor 0: buffer outside guest RAM "
+		     "(0x40100000, length 0x4); device needs reset") != NULL);
 	expect_broken(0);
+}
+
+/* Add head to queue q's available ring, its descriptors as they are. */
+static void publish(unsigned int q, uint16_t head)
+{
+	uint16_t *idx = at(QBASE(q) + 0x1000 + 2);
+
+	((uint16_t *)at(QBASE(q) + 0x1000 + 4))[*idx % 8] = head;
+	(*idx)++;
+}
+
+static void set_desc(unsigned int q, uint16_t i, uint64_t addr, uint32_t len,
+		     uint16_t flags, uint16_t next)
+{
+	struct vq_desc d = { addr, len, flags, next };
+
+	memcpy(at(QBASE(q) + 16 * i), &d, sizeof(d));
+}
+
+/* Each walker error: one line with the values that explain it. */
+static void test_queue_errors_named(void)
+{
+	static const char *const want[] = {
+		"queue 1: descriptor 0: descriptor chain longer than its table "
+		"(a loop) (more than 8 descriptors)",
+		"queue 1: chain head index is not below the queue size (head 9, "
+		"size 8)",
+		"queue 1: available index moved more than the queue size (from 0 "
+		"to 9, size 8)",
+		"queue 1: descriptor 0: next index is outside the descriptor "
+		"table (next 12, table of 8)",
+		"queue 1: descriptor 0: buffer starts in guest RAM but runs out "
+		"of it (0x40000100, length 0xffffffff)",
+		"queue 1: descriptor 0: descriptor of length 0 (0x40000100, "
+		"length 0x0)",
+	};
+
+	for (unsigned int i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		setup();
+		mv_host_log_reset();
+		linux_init();
+		switch (i) {
+		case 0:
+			set_desc(1, 0, RAM_BASE + 0x100, 4,
+				 MV_VRING_DESC_F_NEXT, 0);
+			publish(1, 0);
+			break;
+		case 1:
+			publish(1, 9);
+			break;
+		case 2:
+			*(uint16_t *)at(QBASE(1) + 0x1000 + 2) = 9;
+			break;
+		case 3:
+			set_desc(1, 0, RAM_BASE + 0x100, 4,
+				 MV_VRING_DESC_F_NEXT, 12);
+			publish(1, 0);
+			break;
+		case 4:
+			set_desc(1, 0, RAM_BASE + 0x100, 0xffffffff, 0, 0);
+			publish(1, 0);
+			break;
+		case 5:
+			set_desc(1, 0, RAM_BASE + 0x100, 0, 0, 0);
+			publish(1, 0);
+			break;
+		}
+		wr(VMMIO_QUEUE_NOTIFY, 1);
+		CHECK(strstr(mv_host_log_last(), want[i]) != NULL);
+		CHECK_EQ(*(uint16_t *)at(QBASE(1) + 0x2000 + 2), 0);
+		expect_broken(0);
+	}
+}
+
+static uint64_t fake_ns;
+
+static uint64_t fake_now(void)
+{
+	return fake_ns;
+}
+
+/* Reset-and-break in a loop: 8 lines a second, a notice, then a count. */
+static void test_warn_rate_limit(void)
+{
+	t.now_ns = fake_now;
+	fake_ns = 5000000000ull;
+	for (int i = 0; i < 20; i++) {
+		wr(VMMIO_STATUS, 0);
+		wr(VMMIO_QUEUE_NOTIFY, 7);
+		/* Every one breaks the device, logged or not. */
+		CHECK(rd(VMMIO_STATUS) & MV_VIRTIO_S_NEEDS_RESET);
+		CHECK(rd(VMMIO_INT_STATUS) & VMMIO_INT_CONFIG);
+		fake_ns += 1000000;
+	}
+	CHECK_EQ(mv_host_log_count(MV_LOG_WARN), 9);
+	CHECK(strstr(mv_host_log_last(), "device console@a000000: more faults "
+		     "this second are not logged") != NULL);
+	/* The refusal shares the budget. */
+	negotiate(1ull << 1);
+	CHECK_EQ(rd(VMMIO_STATUS) & MV_VIRTIO_S_FEATURES_OK, 0);
+	CHECK_EQ(mv_host_log_count(MV_LOG_WARN), 9);
+	/* A second later: what went unlogged, then the fault itself. */
+	fake_ns += 1000000000ull;
+	wr(VMMIO_STATUS, 0);
+	wr(VMMIO_QUEUE_NOTIFY, 7);
+	CHECK_EQ(mv_host_log_count(MV_LOG_WARN), 11);
+	CHECK(strstr(mv_host_log_last(), "notification for queue 7") != NULL);
+	/* And a quiet second resets the count without a message. */
+	fake_ns += 2000000000ull;
+	wr(VMMIO_STATUS, 0);
+	wr(VMMIO_QUEUE_NOTIFY, 7);
+	CHECK_EQ(mv_host_log_count(MV_LOG_WARN), 12);
 }
 
 static void test_kick(void)
@@ -446,6 +580,7 @@ int main(void)
 	RUN_TEST(test_linux_sequence, setup);
 	RUN_TEST(test_notify_before_driver_ok, setup);
 	RUN_TEST(test_features_ok_refused, setup);
+	RUN_TEST(test_status_jump, setup);
 	RUN_TEST(test_queue_setup_before_features_ok, setup);
 	RUN_TEST(test_queue_setup_after_driver_ok, setup);
 	RUN_TEST(test_queue_rewrite_while_ready, setup);
@@ -457,6 +592,8 @@ int main(void)
 	RUN_TEST(test_notify_unconfigured_queue, setup);
 	RUN_TEST(test_queue_for_missing_queue, setup);
 	RUN_TEST(test_bad_chain_breaks_device, setup);
+	RUN_TEST(test_queue_errors_named, setup);
+	RUN_TEST(test_warn_rate_limit, setup);
 	RUN_TEST(test_kick, setup);
 	return mv_test_summary();
 }

@@ -24,6 +24,9 @@ static struct mv_virtq q;
 static struct mv_virtq_seg seg[16];
 static struct mv_virtq_chain ch;
 static bool blocky;		/* map refuses ranges crossing 4 KiB */
+static bool hole;		/* the page at HOLE is not RAM */
+
+#define HOLE (RAM_BASE + 0x20000)
 
 static void *map(void *ctx, uint64_t ipa, uint64_t len)
 {
@@ -32,6 +35,8 @@ static void *map(void *ctx, uint64_t ipa, uint64_t len)
 	    ipa - RAM_BASE > RAM_SIZE - len)
 		return NULL;
 	if (blocky && (ipa >> 12) != ((ipa + len - 1) >> 12))
+		return NULL;
+	if (hole && ipa < HOLE + 4096 && HOLE < ipa + len)
 		return NULL;
 	return ram + (ipa - RAM_BASE);
 }
@@ -82,7 +87,7 @@ static void start(bool event_idx, bool indirect)
 static void setup(void)
 {
 	memset(ram, 0, sizeof(ram));
-	blocky = false;
+	blocky = hole = false;
 	memset(&ch, 0, sizeof(ch));
 	ch.seg = seg;
 	ch.max_segs = 16;
@@ -215,14 +220,26 @@ static void test_addr_across_ram_end(void)
 	set_desc(DESC, 0, RAM_BASE + RAM_SIZE - 4, 8, MV_VRING_DESC_F_WRITE,
 		 0);
 	offer(0);
-	expect_error(VQ_E_ADDR);
+	expect_error(VQ_E_RAM_END);
 }
 
 static void test_huge_len_outside(void)
 {
 	set_desc(DESC, 0, BUF, 0xffffffffu, 0, 0);
 	offer(0);
-	expect_error(VQ_E_ADDR);
+	expect_error(VQ_E_RAM_END);
+	CHECK_EQ(q.err_addr, BUF);
+	CHECK_EQ(q.err_len, 0xffffffffu);
+}
+
+/* Both ends in RAM, a hole between: split at granules, then refused. */
+static void test_buffer_across_hole(void)
+{
+	hole = true;
+	set_desc(DESC, 0, HOLE - 0x1000, 0x3000, MV_VRING_DESC_F_WRITE, 0);
+	offer(0);
+	expect_error(VQ_E_RAM_END);
+	CHECK_EQ(q.err_addr, HOLE - 0x1000);
 }
 
 static void test_addr_wraps(void)
@@ -257,6 +274,18 @@ static void test_too_many_segments(void)
 	set_desc(DESC, 1, BUF, 8, 0, 0);
 	offer(0);
 	expect_error(VQ_E_SEGS);
+}
+
+/* A loop is a loop even when the segments run out first. */
+static void test_loop_past_segments(void)
+{
+	ch.max_segs = 2;
+	set_desc(DESC, 0, BUF, 8, MV_VRING_DESC_F_NEXT, 1);
+	set_desc(DESC, 1, BUF, 8, MV_VRING_DESC_F_NEXT, 2);
+	set_desc(DESC, 2, BUF, 8, MV_VRING_DESC_F_NEXT, 1);
+	offer(0);
+	expect_error(VQ_E_LOOP);
+	CHECK_EQ(q.err_len, NUM + 1);
 }
 
 static void test_indirect_not_negotiated(void)
@@ -487,10 +516,12 @@ int main(void)
 	RUN_TEST(test_addr_outside_ram, setup);
 	RUN_TEST(test_addr_across_ram_end, setup);
 	RUN_TEST(test_huge_len_outside, setup);
+	RUN_TEST(test_buffer_across_hole, setup);
 	RUN_TEST(test_addr_wraps, setup);
 	RUN_TEST(test_zero_len, setup);
 	RUN_TEST(test_order, setup);
 	RUN_TEST(test_too_many_segments, setup);
+	RUN_TEST(test_loop_past_segments, setup);
 	RUN_TEST(test_indirect_not_negotiated, setup);
 	RUN_TEST(test_indirect_good, setup);
 	RUN_TEST(test_indirect_bad, setup);

@@ -4,10 +4,11 @@
  * following VirtIO 1.1 sections 3.1 and 4.2.2:
  *
  * - Status: 0 resets; otherwise the driver only adds bits. Setting
- *   FEATURES_OK is refused (the bit stays clear, one warning) unless the
- *   driver accepted VERSION_1 and nothing the device did not offer;
- *   DRIVER_OK needs FEATURES_OK. Clearing a bit without a reset is a
- *   violation.
+ *   FEATURES_OK is refused (the bit stays clear, one warning until the
+ *   next reset) unless the driver accepted VERSION_1 and nothing the
+ *   device did not offer; DRIVER_OK needs FEATURES_OK (a write asking for
+ *   both with refused features is one violation). Clearing a bit without
+ *   a reset is a violation.
  * - DriverFeatures: only after DRIVER and before FEATURES_OK.
  * - Queue setup (QueueNum, QueueDesc/Driver/Device, QueueReady = 1): only
  *   after FEATURES_OK, before DRIVER_OK, on a queue that is not ready.
@@ -18,7 +19,8 @@
  *
  * A violation, here or in a virtqueue, sets DEVICE_NEEDS_RESET, raises
  * the configuration-change interrupt, logs one line naming the guest, the
- * device and the fault, and stops all processing until Status 0.
+ * device and the fault (at most WARN_BURST a second), and stops all
+ * processing until Status 0.
  */
 #include "transport.h"
 
@@ -30,22 +32,66 @@ int mv_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 
 #define GRANULE (2ull << 20)
 
+__attribute__((format(printf, 3, 4)))
+static void format(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	mv_vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+}
+
 static bool running(const struct mv_virtio_transport *t)
 {
 	return (t->status & MV_VIRTIO_S_DRIVER_OK) && !t->broken;
 }
 
+/*
+ * May this device log a warning now? A guest that resets and breaks its
+ * device in a loop gets WARN_BURST lines a second, a notice when it
+ * passes that, and the count of what went unlogged when the next second
+ * has something to log; like the nucleus's per-guest limit. The state
+ * survives device resets: they are what such a guest repeats.
+ */
+#define WARN_BURST	8
+#define NSEC_PER_SEC	1000000000ull
+
+static bool warn_allowed(struct mv_virtio_transport *t)
+{
+	uint64_t now;
+
+	if (!t->now_ns)
+		return true;
+	now = t->now_ns();
+	if (now - t->warn_window >= NSEC_PER_SEC) {
+		if (t->warn_count > WARN_BURST)
+			mv_log(MV_LOG_WARN, "virtio-mmio: guest %s: device %s: "
+			       "%u more faults not logged\n", t->dev.guest_name,
+			       t->dev.name, t->warn_count - WARN_BURST);
+		t->warn_window = now;
+		t->warn_count = 0;
+	}
+	if (t->warn_count == WARN_BURST)
+		mv_log(MV_LOG_WARN, "virtio-mmio: guest %s: device %s: more "
+		       "faults this second are not logged\n",
+		       t->dev.guest_name, t->dev.name);
+	return t->warn_count++ < WARN_BURST;
+}
+
 static void vfail(struct mv_virtio_transport *t, const char *fmt, va_list ap)
 {
-	char what[160];
+	char what[192];
 
 	if (t->broken)
 		return;
-	mv_vsnprintf(what, sizeof(what), fmt, ap);
 	t->broken = true;
 	__atomic_store_n(&t->status, t->status | MV_VIRTIO_S_NEEDS_RESET,
 			 __ATOMIC_SEQ_CST);
 	t->isr |= VMMIO_INT_CONFIG;
+	if (!warn_allowed(t))
+		return;
+	mv_vsnprintf(what, sizeof(what), fmt, ap);
 	mv_log(MV_LOG_WARN, "virtio-mmio: guest %s: device %s: %s; device "
 	       "needs reset\n", t->dev.guest_name, t->dev.name, what);
 }
@@ -69,12 +115,34 @@ void mv_virtio_fail(struct mv_virtio_dev *dev, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* One line naming what the driver got wrong and the values involved. */
 static void queue_fail(struct mv_virtio_transport *t, struct mv_virtq *q)
 {
-	fail(t, "queue %u: descriptor %u: %s (0x%llx, 0x%llx)", q->index,
-	     q->err_desc, vq_strerror(q->err),
-	     (unsigned long long)q->err_addr,
-	     (unsigned long long)q->err_len);
+	const char *what = vq_strerror(q->err);
+	unsigned long long addr = q->err_addr, len = q->err_len;
+
+	switch (q->err) {
+	case VQ_E_AVAIL_IDX:
+		fail(t, "queue %u: %s (from %llu to %llu, size %u)", q->index,
+		     what, len, addr, q->num);
+		break;
+	case VQ_E_HEAD:
+		fail(t, "queue %u: %s (head %u, size %u)", q->index, what,
+		     q->err_desc, q->num);
+		break;
+	case VQ_E_NEXT:
+		fail(t, "queue %u: descriptor %u: %s (next %llu, table of %llu)",
+		     q->index, q->err_desc, what, addr, len);
+		break;
+	case VQ_E_LOOP:
+		fail(t, "queue %u: descriptor %u: %s (more than %llu "
+		     "descriptors)", q->index, q->err_desc, what, len - 1);
+		break;
+	default:		/* a buffer or an indirect table */
+		fail(t, "queue %u: descriptor %u: %s (0x%llx, length 0x%llx)",
+		     q->index, q->err_desc, what, addr, len);
+		break;
+	}
 }
 
 uint64_t vmmio_device_features(const struct mv_virtio_transport *t)
@@ -95,6 +163,9 @@ void vmmio_init(struct mv_virtio_transport *t,
 	t->map = map;
 	t->irq = irq;
 	t->ctx = ctx;
+	t->now_ns = NULL;
+	t->warn_window = 0;
+	t->warn_count = 0;
 	t->granule = GRANULE;
 	t->dev.transport = t;
 	t->line = false;
@@ -106,7 +177,7 @@ void vmmio_init(struct mv_virtio_transport *t,
 	t->driver_features = 0;
 	t->isr = 0;
 	t->config_gen = 0;
-	t->broken = false;
+	t->broken = t->refused = false;
 }
 
 void vmmio_reset(struct mv_virtio_transport *t)
@@ -116,7 +187,7 @@ void vmmio_reset(struct mv_virtio_transport *t)
 	t->driver_features = 0;
 	t->dev.features = 0;
 	t->isr = 0;
-	t->broken = false;
+	t->broken = t->refused = false;
 	for (unsigned int i = 0; i < MV_VIRTIO_MAX_QUEUES; i++)
 		memset(&t->q[i], 0, sizeof(t->q[i]));
 	if (t->ops && t->ops->reset)
@@ -320,14 +391,38 @@ static void set_status(struct mv_virtio_transport *t, uint32_t val)
 		return;
 	}
 	if (added & MV_VIRTIO_S_FEATURES_OK) {
-		if (!(t->driver_features & (1ull << MV_VIRTIO_F_VERSION_1)) ||
-		    (t->driver_features & ~offered)) {
-			mv_log(MV_LOG_WARN, "virtio-mmio: guest %s: device %s: "
-			       "FEATURES_OK refused: driver features 0x%llx "
-			       "(offered 0x%llx, VERSION_1 required)\n",
-			       t->dev.guest_name, t->dev.name,
+		uint64_t unoffered = t->driver_features & ~offered;
+		char why[112];
+
+		if (!(t->driver_features & (1ull << MV_VIRTIO_F_VERSION_1)))
+			format(why, sizeof(why), "driver features 0x%llx "
+			       "lack VERSION_1",
+			       (unsigned long long)t->driver_features);
+		else if (unoffered)
+			format(why, sizeof(why), "driver features 0x%llx "
+			       "include 0x%llx, not offered (0x%llx)",
 			       (unsigned long long)t->driver_features,
+			       (unsigned long long)unoffered,
 			       (unsigned long long)offered);
+		else
+			why[0] = '\0';
+		if (why[0] && (added & MV_VIRTIO_S_DRIVER_OK)) {
+			/* One line, not a refusal and then the violation. */
+			fail(t, "DRIVER_OK without FEATURES_OK (status 0x%x; "
+			     "FEATURES_OK refused: %s)", val, why);
+			return;
+		}
+		if (why[0]) {
+			/*
+			 * The spec's answer is the bit left clear, not a
+			 * broken device; logged once until reset, so a
+			 * driver retrying cannot flood the log.
+			 */
+			if (!t->refused && warn_allowed(t))
+				mv_log(MV_LOG_WARN, "virtio-mmio: guest %s: device "
+				       "%s: FEATURES_OK refused: %s\n",
+				       t->dev.guest_name, t->dev.name, why);
+			t->refused = true;
 			val &= ~MV_VIRTIO_S_FEATURES_OK;
 		} else {
 			t->dev.features = t->driver_features;

@@ -2,8 +2,9 @@
 /*
  * VirtIO MMIO transport, version 2 (VirtIO 1.x, 4.2.2): the register
  * model and device state machine of one device, and the queue API
- * backends call (virtio.h). It calls only mv_log and, through the two
- * callbacks, guest RAM and the interrupt line, so the host unit test
+ * backends call (virtio.h). It calls only mv_log and, through
+ * callbacks, guest RAM, the interrupt line and the clock (for the
+ * warning rate limit), so the host unit test
  * (test/unit/test_virtio_mmio.c) drives it directly; virtio_mmio.c wraps
  * it with the lock, the nucleus and the backend registry.
  *
@@ -64,6 +65,7 @@ struct mv_virtio_transport {
 	void *(*map)(void *ctx, uint64_t ipa, uint64_t len);
 	void (*irq)(void *ctx, bool level);
 	void *ctx;
+	uint64_t (*now_ns)(void);	/* NULL: warnings not rate-limited */
 	uint64_t granule;
 
 	uint32_t status;	/* atomically read by mv_virtio_kick */
@@ -71,12 +73,18 @@ struct mv_virtio_transport {
 	uint64_t driver_features;
 	uint32_t isr, config_gen;
 	bool broken;		/* needs reset: logged, processing stopped */
+	bool refused;		/* FEATURES_OK refused (logged) since reset */
+	uint64_t warn_window;	/* rate limit, kept across resets */
+	unsigned int warn_count;
 	bool line;
 	int pending, kicked;	/* mv_virtio_kick (any thread) */
 	struct vmmio_queue q[MV_VIRTIO_MAX_QUEUES];
 };
 
-/* ops may be NULL (DeviceID 0). The dev fields are the caller's. */
+/*
+ * ops may be NULL (DeviceID 0). The dev fields are the caller's, and so
+ * is now_ns (set it after init to rate-limit the device's warnings).
+ */
 void vmmio_init(struct mv_virtio_transport *t,
 		const struct mv_virtio_backend_ops *ops,
 		void *(*map)(void *ctx, uint64_t ipa, uint64_t len),

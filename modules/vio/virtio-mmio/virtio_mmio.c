@@ -182,6 +182,7 @@ static int vmmio_probe(struct mv_emu *emu, const struct mv_dt_node *node)
 	d->emu = emu;
 	d->owner = owner;
 	vmmio_init(&d->t, ops, map_ram, irq_line, d);
+	d->t.now_ns = mv_time_ns;
 	d->t.dev.emu = emu;
 	d->t.dev.guest_name = emu->guest_name;
 	d->t.dev.name = emu->name;

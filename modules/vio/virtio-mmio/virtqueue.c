@@ -16,6 +16,7 @@ static const char *const errors[VQ_E_COUNT] = {
 	[VQ_E_NEXT] = "next index is outside the descriptor table",
 	[VQ_E_LOOP] = "descriptor chain longer than its table (a loop)",
 	[VQ_E_ADDR] = "buffer outside guest RAM",
+	[VQ_E_RAM_END] = "buffer starts in guest RAM but runs out of it",
 	[VQ_E_ZERO_LEN] = "descriptor of length 0",
 	[VQ_E_HUGE_LEN] = "buffer length wraps or chain exceeds 4 GiB",
 	[VQ_E_ORDER] = "device-readable descriptor after a writable one",
@@ -103,11 +104,16 @@ static int map_buffer(struct mv_virtq *q, struct mv_virtq_chain *c,
 		      uint16_t idx, uint64_t addr, uint32_t len, bool writable)
 {
 	void *p = map(q, addr, len);
+	uint64_t start = addr;
+	uint32_t total = len;
 
 	if (!p) {
 		/* Both ends must be RAM before splitting into granules. */
-		if (!map(q, addr, 1) || !map(q, addr + len - 1, 1))
+		if (!map(q, addr, 1))
 			return fail(q, VQ_E_ADDR, idx, addr, len);
+		/* A start in RAM: the length is what is wrong. */
+		if (!map(q, addr + len - 1, 1))
+			return fail(q, VQ_E_RAM_END, idx, addr, len);
 	}
 	while (len) {
 		uint64_t piece = len;
@@ -117,11 +123,12 @@ static int map_buffer(struct mv_virtq *q, struct mv_virtq_chain *c,
 			if (piece > len)
 				piece = len;
 			p = map(q, addr, piece);
-			if (!p)
-				return fail(q, VQ_E_ADDR, idx, addr, len);
+			if (!p)		/* a hole between RAM regions */
+				return fail(q, VQ_E_RAM_END, idx, start,
+					    total);
 		}
 		if (c->nr_out + c->nr_in >= c->max_segs)
-			return fail(q, VQ_E_SEGS, idx, addr, len);
+			return -VQ_E_SEGS;	/* walk() tells it from a loop */
 		c->seg[c->nr_out + c->nr_in].ptr = p;
 		c->seg[c->nr_out + c->nr_in].len = (uint32_t)piece;
 		if (writable)
@@ -133,6 +140,27 @@ static int map_buffer(struct mv_virtq *q, struct mv_virtq_chain *c,
 		p = NULL;
 	}
 	return 0;
+}
+
+/*
+ * Out of segments at descriptor i (d, the count-th of the chain): a chain
+ * that goes on past its table is a loop, whatever else it is, so follow
+ * the next indices (nothing mapped) to name the right fault.
+ */
+static int out_of_segs(struct mv_virtq *q, const uint8_t *table,
+		       uint32_t size, uint32_t i, uint32_t count,
+		       const struct vq_desc *d)
+{
+	struct vq_desc n = *d;
+	uint32_t at = i;
+
+	while ((n.flags & MV_VRING_DESC_F_NEXT) && n.next < size) {
+		at = n.next;
+		if (++count > size)
+			return fail(q, VQ_E_LOOP, (uint16_t)at, 0, count);
+		memcpy(&n, table + 16u * at, sizeof(n));
+	}
+	return fail(q, VQ_E_SEGS, (uint16_t)i, d->addr, d->len);
 }
 
 static int walk(struct mv_virtq *q, uint16_t head, struct mv_virtq_chain *c)
@@ -186,6 +214,8 @@ static int walk(struct mv_virtq *q, uint16_t head, struct mv_virtq_chain *c)
 				    d.len);
 		err = map_buffer(q, c, (uint16_t)i, d.addr, d.len,
 				 d.flags & MV_VRING_DESC_F_WRITE);
+		if (err == -VQ_E_SEGS)
+			return out_of_segs(q, table, size, i, count, &d);
 		if (err)
 			return err;
 		if (!(d.flags & MV_VRING_DESC_F_NEXT))

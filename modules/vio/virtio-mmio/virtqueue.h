@@ -26,6 +26,7 @@ enum vq_error {
 	VQ_E_NEXT,		/* next index >= table size */
 	VQ_E_LOOP,		/* chain longer than the table: a loop */
 	VQ_E_ADDR,		/* buffer outside guest RAM */
+	VQ_E_RAM_END,		/* buffer starts in RAM, runs out of it */
 	VQ_E_ZERO_LEN,		/* descriptor of length 0 */
 	VQ_E_HUGE_LEN,		/* address wraps, or chain over 4 GiB */
 	VQ_E_ORDER,		/* readable descriptor after a writable one */

@@ -19,6 +19,7 @@ add_executable(testguest.elf
 	${MV_TESTGUEST_DIR}/ptimer.c
 	${MV_TESTGUEST_DIR}/fpu.c
 	${MV_TESTGUEST_DIR}/echo.c
+	${MV_TESTGUEST_DIR}/virtio.c
 	${MV_TESTGUEST_DIR}/lib.c
 	${MV_SOURCE_DIR}/nucleus/lib/string.c
 	${MV_SOURCE_DIR}/nucleus/lib/printf.c)

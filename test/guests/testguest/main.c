@@ -28,7 +28,7 @@ static volatile bool in_test;
 /* ------------------------------------------------------------------ */
 /* Device tree */
 
-static int dt_reg(int node, int index, u64 *base, u64 *size)
+int dt_reg(int node, int index, u64 *base, u64 *size)
 {
 	int parent = fdt_parent_offset(dt.fdt, node), ac, sc, len, i;
 	const fdt32_t *p;
@@ -473,6 +473,8 @@ static const struct {
 	{ "ptimer", test_ptimer },
 	{ "fpu", test_fpu },
 	{ "echo", test_echo },
+	{ "virtio", test_virtio },
+	{ "virtio-evil", test_virtio_evil },
 };
 
 static void run_test(const char *word, size_t len)

@@ -234,6 +234,7 @@ s64 smc_call(u64 fn, u64 a1, u64 a2, u64 a3);
 s64 hvc_call(u64 fn, u64 a1, u64 a2, u64 a3);
 
 /* main.c */
+int dt_reg(int node, int index, u64 *base, u64 *size);
 extern const char *current_test;
 extern volatile u64 test_failed;
 void test_pass(const char *name, const char *fmt, ...)
@@ -279,5 +280,7 @@ void test_reset_count(void);
 void test_ptimer(void);
 void test_fpu(void);
 void test_echo(void);
+void test_virtio(void);
+void test_virtio_evil(void);
 
 #endif

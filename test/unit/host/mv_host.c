@@ -16,6 +16,7 @@ _Thread_local struct mv_cpu *mv_host_this_cpu;
 static unsigned int log_counts[MV_LOG_DEBUG + 1];
 static bool log_quiet;
 static char last_error[512];
+static char last_msg[512];
 
 static const char *const level_names[] = {
 	[MV_LOG_ERR] = "ERR",
@@ -38,6 +39,7 @@ void mv_log(enum mv_log_level level, const char *fmt, ...)
 	__atomic_fetch_add(&log_counts[level], 1, __ATOMIC_RELAXED);
 	if (level == MV_LOG_ERR)
 		snprintf(last_error, sizeof(last_error), "%s", buf);
+	snprintf(last_msg, sizeof(last_msg), "%s", buf);
 	if (level == MV_LOG_ERR &&
 	    __atomic_load_n(&log_quiet, __ATOMIC_RELAXED))
 		return;
@@ -73,10 +75,16 @@ const char *mv_host_log_last_error(void)
 	return last_error;
 }
 
+const char *mv_host_log_last(void)
+{
+	return last_msg;
+}
+
 void mv_host_log_reset(void)
 {
 	memset(log_counts, 0, sizeof(log_counts));
 	last_error[0] = '\0';
+	last_msg[0] = '\0';
 }
 
 void mv_host_log_quiet(bool quiet)

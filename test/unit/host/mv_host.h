@@ -10,6 +10,8 @@
 unsigned int mv_host_log_count(enum mv_log_level level);
 /* The text of the last MV_LOG_ERR message, "" if none. */
 const char *mv_host_log_last_error(void);
+/* The last message of any level. */
+const char *mv_host_log_last(void);
 void mv_host_log_reset(void);
 /* Keep expected errors off stderr; they are still counted. */
 void mv_host_log_quiet(bool quiet);
