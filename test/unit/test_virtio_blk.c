@@ -469,7 +469,8 @@ static void test_image(void)
 	CHECK_EQ(dev_features() & (1u << VIRTIO_BLK_F_RO), 0);
 	d = disk_read(0, 4096);
 	CHECK(!memcmp(d, img, 4096));
-	d = disk_read((4u << 20) - 4096, 4096 + 1024);	/* across blocks */
+	/* Across the blocks. */
+	d = disk_read((4u << 20) - 4096, 4096 + 1024);
 	CHECK(!memcmp(d, img + (4u << 20) - 4096, 4096 + 1000));
 	CHECK(!memcmp(d + 4096 + 1000, zero, 24));
 	/* The guest's writes go to its copy, never the initrd's bytes. */
@@ -536,7 +537,8 @@ static void test_image_errors(void)
 	dt_has_size = false;
 	dt_image_bad = true;
 	CHECK_LOGS_ERROR("virtio-blk: guest linux0: device blk@a000000: image "
-			 "must be a string", CHECK(blk_probe(&t.dev, &node) < 0));
+			 "must be a string",
+			 CHECK(blk_probe(&t.dev, &node) < 0));
 	rd_len = 0;
 	CHECK_LOGS_ERROR("virtio-blk: guest linux0: device blk@a000000: image "
 			 "\"disks/root.img\" is empty",

@@ -8,9 +8,10 @@
  *	reg = <0x0 0xa000000 0x0 0x200>;
  *	interrupts = <0 18 1>;
  *	virtio-device = "blk";
- *	image = "disks/root.img";	(optional: a copy of an initrd file)
- *	size = <0x0 0x2000000>;		(bytes, a multiple of 512; needed
- *					 without image, else >= the image)
+ *	image = "disks/root.img";	(optional: an initrd file's copy)
+ *	size = <0x0 0x2000000>;		(bytes, a multiple of 512;
+ *					 needed without image, else at
+ *					 least the image's size)
  *	read-only;			(optional: VIRTIO_BLK_F_RO offered,
  *					 writes fail with IOERR all the same)
  *   };
@@ -391,7 +392,7 @@ static int blk_probe(struct mv_virtio_dev *dev, const struct mv_dt_node *node)
 		mv_free(b);
 		return err;
 	}
-	/* Private pages: guest writes never reach the initrd or another copy. */
+	/* Own pages: guest writes never reach the initrd or another copy. */
 	fill_disk(b, image, image_len);
 	if (b->read_only)
 		dev->offered |= 1ull << VIRTIO_BLK_F_RO;
