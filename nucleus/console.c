@@ -227,6 +227,13 @@ static const char *const level_tag[] = {
 	[MV_LOG_DEBUG] = "debug: ",
 };
 
+static unsigned long log_errors;
+
+unsigned long mv_log_errors(void)
+{
+	return __atomic_load_n(&log_errors, __ATOMIC_RELAXED);
+}
+
 static void log_line(enum mv_log_level level, const char *fmt, va_list ap)
 {
 	char line[320];
@@ -263,6 +270,8 @@ void mv_log(enum mv_log_level level, const char *fmt, ...)
 
 	if (level > MV_LOG_INFO && !mv_log_debug)
 		return;
+	if (level == MV_LOG_ERR)
+		__atomic_fetch_add(&log_errors, 1, __ATOMIC_RELAXED);
 	va_start(ap, fmt);
 	log_line(level, fmt, ap);
 	va_end(ap);

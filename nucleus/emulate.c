@@ -117,6 +117,7 @@ static int create_one(struct mv_guest *g, int node)
 	struct mv_emu_instance *inst;
 	struct mv_module *owner;
 	const struct mv_emu_ops *ops;
+	unsigned long errors;
 	u64 cells[2];
 	int len, err;
 	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
@@ -161,10 +162,14 @@ static int create_one(struct mv_guest *g, int node)
 	inst->emu.base = cells[0];
 	inst->emu.size = cells[1];
 	inst->emu.irq = mv_arch_guest_irq_from_dt(fdt, node);
+	errors = mv_log_errors();
 	err = ops->probe ? ops->probe(&inst->emu, &dt) : 0;
 	if (err) {
-		mv_log(MV_LOG_ERR, "guest %s: device %s: %s refused it "
-		       "(error %d)\n", g->name, name, owner->name, err);
+		/* One error a bad device: the emulator's, if it gave one. */
+		if (mv_log_errors() == errors)
+			mv_log(MV_LOG_ERR, "guest %s: device %s: %s refused it "
+			       "(error %d)\n", g->name, name, owner->name,
+			       err);
 		mv_module_put(owner);
 		mv_free(inst);
 		return err < 0 ? err : -MV_EINVAL;

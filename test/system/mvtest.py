@@ -380,11 +380,13 @@ def virtio_node(kind, slot, props=""):
        kind, "".join("\n\t\t\t\t\t" + p for p in props.split("\n") if p))
 
 
-def boot_linux(tmp, args, *nodes, timeout=60):
-    """Boot these Linux guest nodes (the images packed uncompressed)."""
+def boot_linux(tmp, args, *nodes, timeout=60, files=None):
+    """Boot these Linux guest nodes (the images packed uncompressed), with
+    more files in the initrd (initrd path: host path)."""
     images = os.path.join(args.build, "arm64", "guests", "linux")
-    files = {"guests/linux/" + f: os.path.join(images, f)
-             for f in ("Image", "rootfs.cpio.gz")}
+    files = dict(files or {})
+    files.update({"guests/linux/" + f: os.path.join(images, f)
+                  for f in ("Image", "rootfs.cpio.gz")})
     dtbo = board_overlay(tmp, guests_fragment(*nodes))
     initrd = pack_initrd(tmp, args.build, args.mvmod, dtbo, files=files,
                          gzip=False)

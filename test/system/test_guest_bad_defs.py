@@ -1,13 +1,16 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
-"""Six broken guest definitions next to a good one, all autostart: two
+"""Eight broken guest definitions next to a good one, all autostart: two
 overlapping memory regions, RAM over the UART's registers, no kernel
 property, a kernel that is not in the initrd, vcpus = <0>, 64 GiB of RAM
-on the 1 GiB machine. Each gets exactly one error line naming the guest
-and the problem, and nothing more; the good guest boots (uart PASS, tg:
-done); guest list and vserial list show only it. Creating each broken
-guest again from the terminal repeats the same one error and leaves free
-host memory unchanged (the failure paths give back what they took)."""
+on the 1 GiB machine, and two bad devices after a good UART: a virtio-blk
+disk whose image is not in the initrd, one whose size is smaller than its
+image. Each gets exactly one error line naming the guest and the problem
+(a device's from its module: "virtio-blk: guest ...: device ...: ..."),
+and nothing more; the good guest boots (uart PASS, tg: done); guest list
+and vserial list show only it. Creating each broken guest again from the
+terminal repeats the same one error and leaves free host memory
+unchanged (the failure paths give back what they took)."""
 
 import re
 import tempfile
@@ -16,6 +19,22 @@ import mvtest
 from mvtest import check
 
 MIB = 0x100000
+
+
+def blk(props):
+    """The UART and a virtio-blk disk with these properties."""
+    end = mvtest.UART.rindex("\t\t\t};\n")	# the devices node's
+    return mvtest.UART[:end] + """\
+				blk@a000000 {
+					compatible = "virtio,mmio";
+					reg = <0x0 0xa000000 0x0 0x200>;
+					interrupts = <0 16 1>;
+					virtio-device = "blk";
+					%s
+				};
+			};
+""" % props
+
 
 BAD = {
     "overlap": (dict(memory=((0x40000000, 16 * MIB), (0x40800000, 16 * MIB))),
@@ -30,7 +49,16 @@ BAD = {
     "novcpus": (dict(vcpus=0), r"vcpus must be 1 to \d+"),
     "huge": (dict(memory=((0x40000000, 64 * 1024 * MIB),)),
              r"needs 65536 MiB of RAM, the host has \d+ MiB free"),
+    "noimage": (dict(devices=blk('image = "disks/missing.img";')),
+                r'device blk@a000000: image "disks/missing.img": no such '
+                r'file in the initrd'),
+    "smalldisk": (dict(devices=blk('image = "guests/testguest.bin"; '
+                                   'size = <0x200>;')),
+                  r'device blk@a000000: size 512 is smaller than image '
+                  r'"guests/testguest.bin" \(\d+ bytes\)'),
 }
+# A device's error comes from its module.
+BY = r"(?:virtio-blk: )?"
 
 
 def test(args):
@@ -50,9 +78,11 @@ def test(args):
                   "good's uart test did not pass")
             errs = mvtest.errors(text)
             for name, (_, problem) in BAD.items():
-                mine = [e for e in errs if e.startswith("guest %s: " % name)]
+                mine = [e for e in errs
+                        if re.match(BY + "guest %s: " % name, e)]
                 check(len(mine) == 1 and
-                      re.fullmatch(r"guest %s: %s" % (name, problem), mine[0]),
+                      re.fullmatch(BY + r"guest %s: %s" % (name, problem),
+                                   mine[0]),
                       "want one error for %s matching %r, got:\n%s"
                       % (name, problem, "\n".join(mine)))
             check(len(errs) == len(BAD), "want %d error lines, got:\n%s"
@@ -71,7 +101,7 @@ def test(args):
                 t.run("guest create %s" % name)
                 errs = mvtest.errors(m.console()[at:])
                 check(len(errs) == 1 and
-                      re.fullmatch(r"guest %s: %s" % (name, problem),
+                      re.fullmatch(BY + r"guest %s: %s" % (name, problem),
                                    errs[0]),
                       "guest create %s: want the one error %r, got:\n%s"
                       % (name, problem, "\n".join(errs)))

@@ -1,13 +1,23 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
-"""The Debian Linux guest (as in test_linux_boot.py) with two virtio-blk
-RAM disks: a 32 MiB one and an 8 MiB read-only one. Both bind
-virtio_blk; their sizes (/sys/block/vdX/size) and serials (GET_ID: the
-guest and node name) are what the device tree says. 4 MiB of random
-bytes written to the big disk with fsync read back, after dropping the
-page cache, with the same sha256; a write to the read-only disk fails in
-the guest. No warning or error in the hypervisor's log."""
+"""Two Debian Linux guests (as in test_linux_boot.py) with virtio-blk
+disks. linux0 (2 vCPUs) has a 32 MiB RAM disk, an 8 MiB read-only one
+and a disk made from an initrd file (image =, 1 MiB + 300 random bytes);
+linux1 (1 vCPU) has a read-only disk from the same image. All bind
+virtio_blk; their sizes (/sys/block/vdX/size: images padded to a whole
+sector), serials (GET_ID: the guest and node name) and read-only flags
+(/sys/block/vdX/ro: 1 exactly for the read-only disks, from
+VIRTIO_BLK_F_RO) are what the device trees say. 4 MiB of random bytes
+written to the RAM disk with fsync read back, after dropping the page
+cache, with the same sha256; a write to the read-only disk fails in the
+guest. linux0's image disk reads as the file (sha256 of the padded file);
+linux0 then overwrites its first 64 KiB and reads them back, and
+linux1's copy still reads as the original file: each guest has its own
+copy and the initrd is never written. No warning or error in the
+hypervisor's log."""
 
+import hashlib
+import os
 import re
 import tempfile
 
@@ -16,8 +26,10 @@ from mvtest import check, type_slowly, vserial_detach
 
 DISK = 32 << 20
 RO_DISK = 8 << 20
+IMAGE = "disks/data.img"
+IMAGE_LEN = (1 << 20) + 300	# not a whole number of sectors
 
-DEVICES = """\
+LINUX0 = """\
 				blk@a000000 {
 					compatible = "virtio,mmio";
 					reg = <0x0 0xa000000 0x0 0x200>;
@@ -33,39 +45,94 @@ DEVICES = """\
 					size = <%#x>;
 					read-only;
 				};
-""" % (DISK, RO_DISK)
+				img@a000400 {
+					compatible = "virtio,mmio";
+					reg = <0x0 0xa000400 0x0 0x200>;
+					interrupts = <0 18 1>;
+					virtio-device = "blk";
+					image = "%s";
+				};
+""" % (DISK, RO_DISK, IMAGE)
+LINUX1 = """\
+				img@a000000 {
+					compatible = "virtio,mmio";
+					reg = <0x0 0xa000000 0x0 0x200>;
+					interrupts = <0 16 1>;
+					virtio-device = "blk";
+					image = "%s";
+					read-only;
+				};
+""" % IMAGE
+GUESTS = {"linux0": 3, "linux1": 1}	# virtio-blk disks
+
+
+def bind(m, guest):
+    m.child.send("vserial bind %s/uart\r" % guest)
+    m.expect(r"vserial: bound to %s/uart" % guest, what="the bind hint")
+
+
+def disks(m, guest, n):
+    """{serial: (vdX, sectors, ro)} of the guest's n disks (bound)."""
+    # The echo of a typed line holds "$(", never the output's form.
+    type_slowly(m, "\rfor d in /sys/block/vd*; do echo DISK-${d##*/}"
+                "-$(cat $d/size)-$(cat $d/ro)-$(cat $d/serial)-END; done\r")
+    found = {}
+    for _ in range(n):
+        d = m.expect(r"DISK-(vd[a-z])-(\d+)-([01])-([^\r\n]*)-END\r*\n",
+                     timeout=30, what="%s's disks" % guest)
+        found[d.group(4)] = (d.group(1), int(d.group(2)), d.group(3) == "1")
+    return found
+
+
+def image_sha(m, dev, tag):
+    """The sha256 of the whole block device, read in the bound guest."""
+    type_slowly(m, "echo 3 > /proc/sys/vm/drop_caches; echo %s-$(sha256sum "
+                "< /dev/%s | cut -c1-64)\r" % (tag, dev))
+    return m.expect(r"\n%s-([0-9a-f]{64})\r*\n" % tag, timeout=60,
+                    what="the sha256 of /dev/%s" % dev).group(1)
 
 
 def test(args):
     with tempfile.TemporaryDirectory() as tmp:
-        m = mvtest.boot_linux(tmp, args, mvtest.linux_node("linux0", DEVICES))
+        data = os.urandom(IMAGE_LEN)
+        path = os.path.join(tmp, "data.img")
+        with open(path, "wb") as f:
+            f.write(data)
+        padded = data + bytes(-IMAGE_LEN % 512)
+        want = hashlib.sha256(padded).hexdigest()
+        m = mvtest.boot_linux(tmp, args,
+                              mvtest.linux_node("linux0", LINUX0),
+                              mvtest.linux_node("linux1", LINUX1, vcpus=1),
+                              files={IMAGE: path})
         try:
-            m.expect(r"\[linux0/uart\] MODVISOR-GUEST-READY linux0",
-                     timeout=90, what="the Linux guest's marker")
-            info = m.expect(r"\[linux0/uart\] MODVISOR-GUEST-INFO ([^\r\n]*)"
-                            r"\r*\n", what="the guest's module summary")
-            check(re.search(r"virtio devices: "
-                            r"virtio_blk:virtio\d virtio_blk:virtio\d$",
-                            info.group(1)),
-                  "virtio_blk is not bound to both disks: %s"
-                  % info.group(1))
+            # The guests boot side by side: their lines come in any order.
+            infos = {}
+            while len(infos) < len(GUESTS):
+                r = m.expect(r"\[(linux\d)/uart\] MODVISOR-GUEST-INFO "
+                             r"([^\r\n]*)\r*\n", timeout=240,
+                             what="the guests' markers and module summaries")
+                infos[r.group(1)] = r.group(2)
+            # A long summary wraps onto a second log line: the disks
+            # listed below show that all are bound.
+            for g in GUESTS:
+                check(re.search(r"virtio devices: virtio_blk:virtio\d",
+                                infos.get(g, "")),
+                      "virtio_blk is not bound in %s: %s"
+                      % (g, infos.get(g)))
 
-            m.child.send("vserial bind linux0/uart\r")
-            m.expect(r"vserial: bound to linux0/uart", what="the bind hint")
-            # The echo of a typed line holds "$(", never the output's form.
-            type_slowly(m, "\rfor d in /sys/block/vd*; do echo DISK-${d##*/}"
-                        "-$(cat $d/size)-$(cat $d/serial)-END; done\r")
-            disks = {}
-            for _ in range(2):
-                d = m.expect(r"DISK-(vd[a-z])-(\d+)-([^\r\n]*)-END\r*\n",
-                             timeout=20, what="a disk's size and serial")
-                disks[d.group(3)] = (d.group(1), int(d.group(2)))
-            check(set(disks) == {"linux0/blk@a000000", "linux0/rodisk@a00020"},
-                  "the disks' serials (GET_ID, 20 bytes): %s" % disks)
-            rw, rw_sectors = disks["linux0/blk@a000000"]
-            ro, ro_sectors = disks["linux0/rodisk@a00020"]
-            check(rw_sectors == DISK // 512 and ro_sectors == RO_DISK // 512,
-                  "disk sizes in sectors: %s" % disks)
+            bind(m, "linux0")
+            found = disks(m, "linux0", GUESTS["linux0"])
+            check(set(found) == {"linux0/blk@a000000", "linux0/rodisk@a00020",
+                                 "linux0/img@a000400"},
+                  "linux0's disks' serials (GET_ID, 20 bytes): %s" % found)
+            rw, rw_sectors, rw_ro = found["linux0/blk@a000000"]
+            ro, ro_sectors, ro_ro = found["linux0/rodisk@a00020"]
+            img, img_sectors, img_ro = found["linux0/img@a000400"]
+            check(rw_sectors == DISK // 512 and ro_sectors == RO_DISK // 512
+                  and img_sectors == len(padded) // 512,
+                  "linux0's disk sizes in sectors: %s" % found)
+            check(ro_ro and not rw_ro and not img_ro,
+                  "linux0's read-only flags (VIRTIO_BLK_F_RO): %s" % found)
 
             type_slowly(m, "dd if=/dev/urandom of=/tmp/r bs=64k count=64; "
                         "echo SUM1-$(sha256sum < /tmp/r | cut -c1-64)\r")
@@ -90,11 +157,39 @@ def test(args):
             check(r.group(1) == "3",
                   "a write to the read-only disk succeeded")
 
+            # The image disk: the file's bytes, then linux0's own.
+            got = image_sha(m, img, "IMG1")
+            check(got == want, "linux0's image disk reads %s, the file "
+                  "(padded) is %s" % (got, want))
+            type_slowly(m, "dd if=/dev/urandom of=/tmp/w bs=4k count=16; "
+                        "dd if=/tmp/w of=/dev/%s bs=4k conv=fsync && "
+                        "echo 3 > /proc/sys/vm/drop_caches && echo IMG2-$("
+                        "head -c 65536 /dev/%s | sha256sum | cut -c1-64)-$("
+                        "sha256sum < /tmp/w | cut -c1-64)\r" % (img, img))
+            r = m.expect(r"\nIMG2-([0-9a-f]{64})-([0-9a-f]{64})\r*\n",
+                         timeout=60, what="the write to the image disk")
+            check(r.group(1) == r.group(2), "linux0's image disk reads "
+                  "back %s, wrote %s" % (r.group(1), r.group(2)))
+            got = image_sha(m, img, "IMG3")
+            check(got != want, "linux0's image disk still reads as the file")
             vserial_detach(m, "linux0/uart")
+
+            bind(m, "linux1")
+            found = disks(m, "linux1", GUESTS["linux1"])
+            check(list(found) == ["linux1/img@a000000"],
+                  "linux1's disk's serial: %s" % found)
+            img, img_sectors, img_ro = found["linux1/img@a000000"]
+            check(img_sectors == len(padded) // 512 and img_ro,
+                  "linux1's read-only image disk: %s" % found)
+            got = image_sha(m, img, "IMG4")
+            check(got == want, "linux1's copy of the image reads %s after "
+                  "linux0 wrote its own, the file is %s" % (got, want))
+            vserial_detach(m, "linux1/uart")
+
             text = m.console()
-            check(not mvtest.warnings(text, "linux0"),
-                  "warnings about the guest: %s"
-                  % mvtest.warnings(text, "linux0"))
+            for g in GUESTS:
+                check(not mvtest.warnings(text, g),
+                      "warnings about %s: %s" % (g, mvtest.warnings(text, g)))
             check(not mvtest.errors(text), "errors: %s" % mvtest.errors(text))
             t = mvtest.Terminal(m)
             out = t.run("module list")

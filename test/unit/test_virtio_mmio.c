@@ -340,6 +340,27 @@ static void test_status_jump(void)
 	expect_broken(0);
 }
 
+/* A device's own feature bits (set by probe), kept across resets. */
+static void test_per_device_features(void)
+{
+	struct mv_virtio_transport other;
+
+	CHECK_EQ(t.dev.offered, 1ull << 1);
+	t.dev.offered |= 1ull << 5;
+	vmmio_init(&other, &ops, map, irq, &other);
+	CHECK_EQ(other.dev.offered, 1ull << 1);	/* not shared */
+	wr(VMMIO_DEV_FEATURES_SEL, 0);
+	CHECK_EQ(rd(VMMIO_DEV_FEATURES),
+		 (1u << 1) | (1u << 5) | (1u << 28) | (1u << 29));
+	vmmio_reset(&t);
+	CHECK_EQ(rd(VMMIO_DEV_FEATURES),
+		 (1u << 1) | (1u << 5) | (1u << 28) | (1u << 29));
+	negotiate((1ull << MV_VIRTIO_F_VERSION_1) | (1ull << 5));
+	CHECK(rd(VMMIO_STATUS) & MV_VIRTIO_S_FEATURES_OK);
+	CHECK_EQ(t.dev.features, (1ull << MV_VIRTIO_F_VERSION_1) | (1ull << 5));
+	CHECK_EQ(mv_host_log_count(MV_LOG_WARN), 0);
+}
+
 static void test_queue_setup_before_features_ok(void)
 {
 	wr(VMMIO_STATUS, 0);
@@ -581,6 +602,7 @@ int main(void)
 	RUN_TEST(test_notify_before_driver_ok, setup);
 	RUN_TEST(test_features_ok_refused, setup);
 	RUN_TEST(test_status_jump, setup);
+	RUN_TEST(test_per_device_features, setup);
 	RUN_TEST(test_queue_setup_before_features_ok, setup);
 	RUN_TEST(test_queue_setup_after_driver_ok, setup);
 	RUN_TEST(test_queue_rewrite_while_ready, setup);

@@ -63,6 +63,12 @@ struct mv_virtio_dev {
 	const char *guest_name;		/* "linux0" */
 	const char *name;		/* node name: "console@a000000" */
 	uint64_t features;		/* negotiated (valid from FEATURES_OK) */
+	/*
+	 * Device-specific bits this device offers: the backend's
+	 * ops.features when probe runs; probe may change them for this
+	 * device (VIRTIO_BLK_F_RO for a read-only disk). Fixed afterwards.
+	 */
+	uint64_t offered;
 	void *priv;			/* the backend's */
 	struct mv_virtio_transport *transport;
 };
@@ -89,7 +95,8 @@ struct mv_virtio_backend_ops {
 	/* The module to hold in use while a device is bound to it. */
 	const char *module;
 	uint32_t device_id;
-	uint64_t features;		/* device-specific bits offered */
+	/* Device-specific bits offered (a probe may change dev->offered). */
+	uint64_t features;
 	unsigned int num_queues;	/* 1..MV_VIRTIO_MAX_QUEUES */
 	uint16_t queue_max;		/* QueueNumMax, 1..32768 */
 	uint32_t config_size;		/* bytes of config space at 0x100 */

@@ -1,26 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * virtio-blk: the VirtIO block device (ID 2) behind virtio-mmio, one
- * request queue, on a RAM disk in guest-private host memory:
+ * request queue, on a disk in guest-private host memory:
  *
  *   blk@a000000 {
  *	compatible = "virtio,mmio";
  *	reg = <0x0 0xa000000 0x0 0x200>;
  *	interrupts = <0 18 1>;
  *	virtio-device = "blk";
- *	size = <0x0 0x2000000>;		(bytes, a multiple of 512)
- *	read-only;			(optional: writes fail with IOERR)
+ *	image = "disks/root.img";	(optional: an initrd file's copy)
+ *	size = <0x0 0x2000000>;		(bytes, a multiple of 512;
+ *					 needed without image, else at
+ *					 least the image's size)
+ *	read-only;			(optional: VIRTIO_BLK_F_RO offered,
+ *					 writes fail with IOERR all the same)
  *   };
  *
  * The disk is a list of page-allocator blocks of at most 4 MiB (2^10
- * pages), zeroed, freed when the guest is destroyed. Requests (IN, OUT,
- * FLUSH, GET_ID) are served synchronously in queue_notify, on the vCPU's
- * exit path under the transport lock: a RAM disk never blocks, and the
- * transport has no way yet for a backend to complete a chain from its own
- * thread (mv_virtio_kick + poll could carry completions, but a device
- * reset in between would have the thread write into buffers the driver
- * took back). Guest memory is only touched through the mapped segments
- * of the chain the virtqueue library hands out.
+ * pages), zeroed, the image copied in (its last sector and up to size
+ * padded with zeros), freed when the guest is destroyed. The copy keeps
+ * guest writes away from the initrd and from other guests' copies.
+ * Requests (IN, OUT, FLUSH, GET_ID) are served synchronously in
+ * queue_notify, on the vCPU's exit path under the transport lock: a RAM
+ * disk never blocks, and the transport has no way yet for a backend to
+ * complete a chain from its own thread (mv_virtio_kick + poll could carry
+ * completions, but a device reset in between would have the thread write
+ * into buffers the driver took back). Guest memory is only touched
+ * through the mapped segments of the chain the virtqueue library hands
+ * out.
  */
 #include <modvisor/errno.h>
 #include <modvisor/module.h>
@@ -287,27 +294,91 @@ static int alloc_disk(struct blk *b)
 	return 0;
 }
 
+/* Copy the image into the start of the (zeroed) disk. */
+static void fill_disk(struct blk *b, const uint8_t *data, uint64_t len)
+{
+	for (unsigned int i = 0; len; i++) {
+		uint64_t k = len < BLOCK_SIZE ? len : BLOCK_SIZE;
+
+		memcpy(b->blocks[i], data, k);
+		data += k;
+		len -= k;
+	}
+}
+
+#define blk_err(dev, fmt, ...) \
+	mv_log(MV_LOG_ERR, "virtio-blk: guest %s: device %s: " fmt "\n", \
+	       (dev)->guest_name, (dev)->name, ##__VA_ARGS__)
+
+/*
+ * The disk's size and contents from the node: size = <bytes> alone is a
+ * zeroed RAM disk; image = "<initrd path>" a copy of that file, padded
+ * with zeros to a whole sector or to size if that is given. Logs why not.
+ */
+static int disk_geometry(struct mv_virtio_dev *dev,
+			 const struct mv_dt_node *node, uint64_t *size,
+			 const void **image, size_t *image_len)
+{
+	bool has_size = mv_dt_has(node, "size");
+	const char *path = NULL;
+
+	*image = NULL;
+	*image_len = 0;
+	if (has_size && (mv_dt_u64(node, "size", size) || !*size ||
+			 *size % SECTOR)) {
+		blk_err(dev, "size must be a non-zero multiple of 512 bytes "
+			"(one or two cells)");
+		return -MV_EINVAL;
+	}
+	if (mv_dt_has(node, "image")) {
+		path = mv_dt_string(node, "image");
+		if (!path || !*path) {
+			blk_err(dev, "image must be a string, a file's path in "
+				"the initrd");
+			return -MV_EINVAL;
+		}
+		*image = mv_initrd_file(path, image_len);
+		if (!*image) {
+			blk_err(dev, "image \"%s\": no such file in the "
+				"initrd", path);
+			return -MV_ENOENT;
+		}
+	} else if (!has_size) {
+		blk_err(dev, "needs size = <bytes> (a RAM disk) or image = "
+			"\"<initrd path>\"");
+		return -MV_EINVAL;
+	}
+	if (!path)
+		return 0;
+	if (!has_size) {
+		if (!*image_len) {
+			blk_err(dev, "image \"%s\" is empty; give size = "
+				"<bytes> too", path);
+			return -MV_EINVAL;
+		}
+		/* A partial last sector reads as zeros after the image. */
+		*size = (*image_len + SECTOR - 1) / SECTOR * SECTOR;
+	} else if (*size < *image_len) {
+		blk_err(dev, "size %lu is smaller than image \"%s\" (%lu "
+			"bytes)", (unsigned long)*size, path,
+			(unsigned long)*image_len);
+		return -MV_EINVAL;
+	}
+	return 0;
+}
+
 static int blk_probe(struct mv_virtio_dev *dev, const struct mv_dt_node *node)
 {
+	const void *image;
+	size_t image_len;
 	struct blk *b;
 	uint64_t size;
 	char id[64];
 	int err;
 
-	if (mv_dt_has(node, "image")) {
-		mv_log(MV_LOG_ERR, "virtio-blk: guest %s: device %s: image = "
-		       "\"%s\" is not supported yet (no initrd file access for "
-		       "modules); use size = <bytes>\n", dev->guest_name,
-		       dev->name, mv_dt_string(node, "image") ?
-		       mv_dt_string(node, "image") : "?");
-		return -MV_ENOTSUP;
-	}
-	if (mv_dt_u64(node, "size", &size) || !size || size % SECTOR) {
-		mv_log(MV_LOG_ERR, "virtio-blk: guest %s: device %s: needs "
-		       "size = <bytes> (one or two cells, a non-zero multiple "
-		       "of 512)\n", dev->guest_name, dev->name);
-		return -MV_EINVAL;
-	}
+	err = disk_geometry(dev, node, &size, &image, &image_len);
+	if (err)
+		return err;
 	b = mv_zalloc(sizeof(*b));
 	if (!b)
 		return -MV_ENOMEM;
@@ -316,12 +387,15 @@ static int blk_probe(struct mv_virtio_dev *dev, const struct mv_dt_node *node)
 	b->read_only = mv_dt_has(node, "read-only");
 	err = alloc_disk(b);
 	if (err) {
-		mv_log(MV_LOG_ERR, "virtio-blk: guest %s: device %s: no memory "
-		       "for a %lu-byte disk\n", dev->guest_name, dev->name,
-		       (unsigned long)size);
+		blk_err(dev, "no memory for a %lu-byte disk",
+			(unsigned long)size);
 		mv_free(b);
 		return err;
 	}
+	/* Own pages: guest writes never reach the initrd or another copy. */
+	fill_disk(b, image, image_len);
+	if (b->read_only)
+		dev->offered |= 1ull << VIRTIO_BLK_F_RO;
 	mv_snprintf(id, sizeof(id), "%s/%s", dev->guest_name, dev->name);
 	for (size_t i = 0; i < VIRTIO_BLK_ID_BYTES && id[i]; i++)
 		b->id[i] = id[i];
@@ -358,4 +432,4 @@ MV_VIRTIO_BACKEND("blk", blk_ops);
 MV_MODULE(virtio-blk, MV_VIRTIO_BACKEND_INIT, MV_VIRTIO_BACKEND_EXIT);
 MV_MODULE_VERSION("1.0");
 MV_MODULE_LICENSE("GPL-2.0");
-MV_MODULE_DESCRIPTION("VirtIO block backend on a RAM disk");
+MV_MODULE_DESCRIPTION("VirtIO block backend on a RAM disk or initrd image");

@@ -149,7 +149,7 @@ uint64_t vmmio_device_features(const struct mv_virtio_transport *t)
 {
 	if (!t->ops)
 		return 0;
-	return t->ops->features | (1ull << MV_VIRTIO_F_VERSION_1) |
+	return t->dev.offered | (1ull << MV_VIRTIO_F_VERSION_1) |
 	       (1ull << MV_VIRTIO_F_EVENT_IDX) |
 	       (1ull << MV_VIRTIO_F_INDIRECT_DESC);
 }
@@ -168,6 +168,8 @@ void vmmio_init(struct mv_virtio_transport *t,
 	t->warn_count = 0;
 	t->granule = GRANULE;
 	t->dev.transport = t;
+	/* Per device from here: the backend's probe may change them. */
+	t->dev.offered = ops ? ops->features : 0;
 	t->line = false;
 	t->pending = t->kicked = 0;
 	for (unsigned int i = 0; i < MV_VIRTIO_MAX_QUEUES; i++)

@@ -10,5 +10,7 @@
 #include <modvisor/nucleus.h>
 
 int mv_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+/* Error lines logged so far: did a callee already say why it failed? */
+unsigned long mv_log_errors(void);
 
 #endif
