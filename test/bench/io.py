@@ -38,9 +38,10 @@ def node(name, extra_devices=""):
 
 class Shell:
     """A guest's PL011 shell through `vserial bind`."""
+    runs = 0
 
     def __init__(self, m, guest):
-        self.m, self.guest, self.n = m, guest, 0
+        self.m, self.guest = m, guest
 
     def __enter__(self):
         self.m.child.send("vserial bind %s/uart\r" % self.guest)
@@ -54,11 +55,12 @@ class Shell:
     def run(self, cmd, timeout=120):
         """Run cmd; return what it printed between two markers. The
         typed line's echo holds $((...)), never the expanded marker."""
-        self.n += 1
-        tag = "R%d" % self.n
-        mvtest.type_slowly(self.m, "\recho %s-$((1+1))-B; %s; echo %s-$((2+1))"
-                           "-E\r" % (tag, cmd, tag))
-        r = self.m.expect(r"%s-2-B\r*\n(.*?)%s-3-E\r*\n" % (tag, tag),
+        Shell.runs += 1
+        tag = "R%d" % Shell.runs
+        sep = " " if cmd.endswith("&") else "; "
+        mvtest.type_slowly(self.m, "\recho %s-$((1+1))-B; %s%secho %s-$((2+1))"
+                           "-E\r" % (tag, cmd, sep, tag))
+        r = self.m.expect(r"(?s)%s-2-B\r*\n(.*?)%s-3-E\r*\n" % (tag, tag),
                           timeout=timeout, what="%r in %s" % (cmd, self.guest))
         return r.group(1).replace("\r", "")
 
@@ -95,12 +97,12 @@ def main():
                    for f in ("Image", "rootfs.cpio.gz")})
         m = mvtest.Machine(os.path.join(args.build, "arm64", "nucleus.bin"),
                            ["-initrd", initrd], timeout=60)
-        m.child.logfile_read = None
+        m.child.logfile_read = open(os.environ.get("MV_BENCH_LOG", os.devnull), "w")
         try:
-            for _ in GUESTS:
-                m.expect(r"MODVISOR-GUEST-READY linux\d", timeout=180,
-                         what="the guests' markers")
             m.expect(mvtest.PROMPT, what="the prompt")
+            for _ in GUESTS:
+                m.expect(r"MODVISOR-GUEST-INFO", timeout=180,
+                         what="the guests' markers")
             report(m, args.runs)
         except mvtest.Failure as err:
             print("FAIL: %s\n%s" % (err, m.console()[-3000:]))
