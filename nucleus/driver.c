@@ -116,6 +116,7 @@ static void try_bind(const void *fdt, int node, const struct mv_driver_decl *d,
 		     struct mv_module *owner)
 {
 	struct bound_device *b;
+	unsigned long errors;
 	u64 addr, size;
 	int err;
 
@@ -142,11 +143,15 @@ static void try_bind(const void *fdt, int node, const struct mv_driver_decl *d,
 		b->dev.reg_size = size;
 		b->dev.regs = mv_ioremap(addr, size);
 	}
+	errors = mv_log_errors();
 	err = d->ops->probe(&b->dev);
 	if (err) {
 		release_irq(b);
-		/* -MV_ENODEV: the node is not one this driver serves. */
-		if (err != -MV_ENODEV)
+		/*
+		 * -MV_ENODEV: the node is not one this driver serves. A driver
+		 * that said what went wrong needs no second line.
+		 */
+		if (err != -MV_ENODEV && mv_log_errors() == errors)
 			mv_log(MV_LOG_ERR, "driver: %s: probe of %s failed "
 			       "(%d)\n", owner->name, b->path, err);
 		mv_free(b);
