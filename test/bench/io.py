@@ -44,9 +44,7 @@ class Shell:
         self.m, self.guest = m, guest
 
     def __enter__(self):
-        self.m.child.send("vserial bind %s/uart\r" % self.guest)
-        self.m.expect(r"vserial: bound to %s/uart" % self.guest,
-                      what="the bind hint")
+        mvtest.vserial_bind(self.m, "%s/uart" % self.guest)
         return self
 
     def __exit__(self, *exc):

@@ -393,11 +393,29 @@ def boot_linux(tmp, args, *nodes, timeout=60, files=None):
     return Machine(args.image, ["-initrd", initrd], timeout=timeout)
 
 
+def linux_infos(m, guests, timeout=150):
+    """Wait for each guest's MODVISOR-GUEST-INFO line (guests boot side
+    by side: in any order); {guest: the summary after the marker}."""
+    infos = {}
+    while len(infos) < len(guests):
+        r = m.expect(r"\[(%s)/uart\] MODVISOR-GUEST-INFO ([^\r\n]*)\r*\n"
+                     % "|".join(map(re.escape, guests)), timeout=timeout,
+                     what="the guests' markers and module summaries")
+        infos[r.group(1)] = r.group(2)
+    return infos
+
+
 def type_slowly(m, keys):
     """One key at a time, as a person types (the guest echoes each)."""
     for k in keys:
         m.child.send(k)
         time.sleep(0.02)
+
+
+def vserial_bind(m, port):
+    """`vserial bind port` ("linux0/uart"): the terminal is the guest's."""
+    m.child.send("vserial bind %s\r" % port)
+    m.expect(r"vserial: bound to " + re.escape(port), what="the bind hint")
 
 
 def vserial_detach(m, port):

@@ -66,11 +66,6 @@ LINUX1 = """\
 GUESTS = {"linux0": 3, "linux1": 1}	# virtio-blk disks
 
 
-def bind(m, guest):
-    m.child.send("vserial bind %s/uart\r" % guest)
-    m.expect(r"vserial: bound to %s/uart" % guest, what="the bind hint")
-
-
 def disks(m, guest, n):
     """{serial: (vdX, sectors, ro)} of the guest's n disks (bound)."""
     # The echo of a typed line holds "$(", never the output's form.
@@ -105,13 +100,7 @@ def test(args):
                               mvtest.linux_node("linux1", LINUX1, vcpus=1),
                               files={IMAGE: path})
         try:
-            # The guests boot side by side: their lines come in any order.
-            infos = {}
-            while len(infos) < len(GUESTS):
-                r = m.expect(r"\[(linux\d)/uart\] MODVISOR-GUEST-INFO "
-                             r"([^\r\n]*)\r*\n", timeout=240,
-                             what="the guests' markers and module summaries")
-                infos[r.group(1)] = r.group(2)
+            infos = mvtest.linux_infos(m, GUESTS, timeout=240)
             # A long summary wraps onto a second log line: the disks
             # listed below show that all are bound.
             for g in GUESTS:
@@ -120,7 +109,7 @@ def test(args):
                       "virtio_blk is not bound in %s: %s"
                       % (g, infos.get(g)))
 
-            bind(m, "linux0")
+            mvtest.vserial_bind(m, "linux0/uart")
             found = disks(m, "linux0", GUESTS["linux0"])
             check(set(found) == {"linux0/blk@a000000", "linux0/rodisk@a00020",
                                  "linux0/img@a000400"},
@@ -174,7 +163,7 @@ def test(args):
             check(got != want, "linux0's image disk still reads as the file")
             vserial_detach(m, "linux0/uart")
 
-            bind(m, "linux1")
+            mvtest.vserial_bind(m, "linux1/uart")
             found = disks(m, "linux1", GUESTS["linux1"])
             check(list(found) == ["linux1/img@a000000"],
                   "linux1's disk's serial: %s" % found)

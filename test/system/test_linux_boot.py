@@ -61,8 +61,7 @@ def test(args):
                   % mvtest.warnings(text, "linux0"))
             check(not mvtest.errors(text), "errors: %s" % mvtest.errors(text))
 
-            m.child.send("vserial bind linux0/uart\r")
-            m.expect(r"vserial: bound to linux0/uart", what="the bind hint")
+            mvtest.vserial_bind(m, "linux0/uart")
             type_slowly(m, "\recho modvisor-$((6*7))\r")
             m.expect(r"\nmodvisor-42\r*\n", timeout=20,
                      what="the shell command's output")
@@ -76,9 +75,7 @@ def test(args):
             check("[linux0/console] hello-hvc-42" in m.console(),
                   "no [linux0/console] line for what the guest wrote to "
                   "/dev/hvc0")
-            m.child.send("vserial bind linux0/console\r")
-            m.expect(r"vserial: bound to linux0/console",
-                     what="the bind hint of the virtio console")
+            mvtest.vserial_bind(m, "linux0/console")
             type_slowly(m, "abcde\r")  # a tty: a line at a time
             vserial_detach(m, "linux0/console")
             m.child.send("vserial bind linux0/uart\r")

@@ -68,8 +68,7 @@ def test(args):
 
             start(m, t, "linux0")
             start(m, t, "linux1")
-            m.child.send("vserial bind linux1/uart\r")
-            m.expect(r"vserial: bound to linux1/uart", what="the bind hint")
+            mvtest.vserial_bind(m, "linux1/uart")
             mvtest.type_slowly(m, "\rping -c %d -i 0.1 %s\r"
                                % (PINGS, GUESTS["linux0"]))
             r = m.expect(r"(\d+) packets transmitted, (\d+) packets "

@@ -54,12 +54,7 @@ def test(args):
                  r"as port (host/virtio_mmio@\w+)", timeout=30,
                  what="the host NIC on br0")
         m.expect(r"nucleus: ready", what="nucleus: ready")
-        infos = {}
-        while len(infos) < len(GUESTS):
-            r = m.expect(r"\[(linux\d)/uart\] MODVISOR-GUEST-INFO "
-                         r"([^\r\n]*)\r*\n", timeout=150,
-                         what="both guests' markers")
-            infos[r.group(1)] = r.group(2)
+        infos = mvtest.linux_infos(m, GUESTS)
         for g in GUESTS:
             info = infos[g]
             check("virtio-mmio bound: 3 of 3" in info,
@@ -76,8 +71,7 @@ def test(args):
         check(status == 200 and "Modvisor guest linux0" in page,
               "unexpected page: %d %r" % (status, page))
 
-        m.child.send("vserial bind linux1/uart\r")
-        m.expect(r"vserial: bound to linux1/uart", what="the bind hint")
+        mvtest.vserial_bind(m, "linux1/uart")
         mvtest.type_slowly(m, "\rping -c %d -i 0.1 10.0.2.15\r" % PINGS)
         r = m.expect(r"(\d+) packets transmitted, (\d+) packets received"
                      r"[^\r\n]*\r*\n", timeout=60, what="ping's summary")
@@ -88,8 +82,7 @@ def test(args):
 
         # linux0's VirtIO console: a shell on hvc0 is not started, so
         # write to it from the PL011 shell and see it logged.
-        m.child.send("vserial bind linux0/uart\r")
-        m.expect(r"vserial: bound to linux0/uart", what="the bind hint")
+        mvtest.vserial_bind(m, "linux0/uart")
         mvtest.type_slowly(m, "\recho HVC-$((6*7)) >/dev/hvc0\r")
         m.expect(r"\[linux0/console\] HVC-42", timeout=20,
                  what="linux0's hvc0 line in the log")
