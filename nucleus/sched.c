@@ -118,6 +118,84 @@ static void finish_switch(struct mv_sched_cpu *s)
 }
 
 /*
+ * A CPU about to idle takes a migratable thread (an unpinned vCPU) that
+ * waits in another CPU's queue: without it, two vCPUs that met on one
+ * CPU would share it in time slices next to an idle one until one of
+ * them blocked. Queued threads have their registers saved (the lock is
+ * held across a switch); trylock, as we hold our own lock already.
+ */
+static struct mv_thread *pull_thread(void)
+{
+	unsigned int self = mv_this_cpu()->id;
+
+	for (unsigned int c = 0; c < mv_nr_cpus; c++) {
+		struct mv_sched_cpu *o = cpu_sched(c);
+		struct mv_thread *found = NULL;
+
+		if (c == self || mv_rq_top_prio(&o->rq) < 0 ||
+		    !mv_spin_trylock(&o->lock))
+			continue;
+		for (int prio = mv_rq_top_prio(&o->rq); prio >= 0 && !found;
+		     prio--) {
+			struct mv_list *pos;
+
+			mv_list_for_each(pos, &o->rq.queue[prio]) {
+				struct mv_thread *t = mv_list_entry(
+					pos, struct mv_thread, rq_node);
+
+				if (t->migratable) {
+					found = t;
+					break;
+				}
+			}
+		}
+		if (found) {
+			mv_rq_remove(&o->rq, &found->rq_node, found->prio);
+			found->cpu = self;
+		}
+		mv_spin_unlock(&o->lock);
+		if (found)
+			return found;
+	}
+	return NULL;
+}
+
+/*
+ * A migratable thread of the running one's priority waits here (they
+ * would share the CPU in time slices): an idle CPU, if there is one,
+ * gets a reschedule IPI so that it pulls it. One preempted by a better
+ * thread stays: that one is usually brief, and a move is not free.
+ */
+static void poke_idle_cpu(struct mv_sched_cpu *s, int prio)
+{
+	unsigned int self = mv_this_cpu()->id;
+	struct mv_list *pos;
+	bool waiting = false;
+
+	if (prio < 0 || mv_rq_top_prio(&s->rq) != prio)
+		return;
+	mv_list_for_each(pos, &s->rq.queue[prio]) {
+		if (mv_list_entry(pos, struct mv_thread, rq_node)->migratable) {
+			waiting = true;
+			break;
+		}
+	}
+	if (!waiting)
+		return;
+	for (unsigned int c = 0; c < mv_nr_cpus; c++) {
+		struct mv_sched_cpu *o = cpu_sched(c);
+
+		if (c != self && mv_cpus[c].online &&
+		    MV_READ_ONCE(o->current) == &o->idle &&
+		    mv_rq_top_prio(&o->rq) < 0) {
+			mv_this_cpu()->ipis_sent++;
+			mv_arch_send_ipi(c, MV_IPI_RESCHEDULE);
+			return;
+		}
+	}
+}
+
+/*
  * Switch to the best runnable thread. A blocking call (preempt false)
  * leaves a BLOCKED current thread off the run queue; a preemption keeps
  * it runnable whatever its state: a thread caught between
@@ -142,10 +220,13 @@ static void schedule(bool preempt)
 		mv_rq_enqueue(&s->rq, &prev->rq_node, prev->prio);
 	}
 	node = mv_rq_pick(&s->rq, &prio);
-	next = node ? mv_list_entry(node, struct mv_thread, rq_node) : &s->idle;
+	next = node ? mv_list_entry(node, struct mv_thread, rq_node) : NULL;
+	if (!next && !(next = pull_thread()))
+		next = &s->idle;
 	next->state = MV_THREAD_RUNNING;
 	slice_update(s, next);
 	timer_reprogram(s);
+	poke_idle_cpu(s, next->prio);
 	if (next == prev) {
 		mv_spin_unlock(&s->lock);
 		mv_arch_irq_restore(flags);
