@@ -118,6 +118,22 @@ static void finish_switch(struct mv_sched_cpu *s)
 }
 
 /*
+ * Whether t, queued or woken on CPU s, had better wait there: behind a
+ * better thread that has only just started (the switch thread handing
+ * over a frame, say), which will soon be done. Moving a vCPU is not
+ * free: on QEMU's TCG every EL1 and VTTBR reload empties the TLB, and a
+ * vCPU that left its CPU for a moment makes the next one move too.
+ */
+#define BRIEF_NS 1000000
+
+static bool better_is_brief(struct mv_sched_cpu *s, struct mv_thread *t)
+{
+	return MV_READ_ONCE(s->current_prio) > t->prio &&
+	       mv_arch_counter() - MV_READ_ONCE(s->current_since) <
+		       mv_ns_to_ticks(BRIEF_NS);
+}
+
+/*
  * A CPU about to idle takes a migratable thread (an unpinned vCPU) that
  * waits in another CPU's queue: without it, two vCPUs that met on one
  * CPU would share it in time slices next to an idle one until one of
@@ -143,7 +159,7 @@ static struct mv_thread *pull_thread(void)
 				struct mv_thread *t = mv_list_entry(
 					pos, struct mv_thread, rq_node);
 
-				if (t->migratable) {
+				if (t->migratable && !better_is_brief(o, t)) {
 					found = t;
 					break;
 				}
@@ -235,6 +251,8 @@ static void schedule(bool preempt)
 	if (prev->state == MV_THREAD_DEAD)
 		s->zombie = prev;
 	s->current = next;
+	s->current_prio = next->prio;
+	s->current_since = mv_arch_counter();
 	s->switches++;
 	mv_arch_context_switch(&prev->ctx, &next->ctx);
 	/* Back on prev, possibly much later: the lock is held for us. */
@@ -324,14 +342,15 @@ void mv_thread_exit(void)
 
 /*
  * Where a woken migratable thread should run: its own CPU if that is
- * idle, else an idle CPU, else its own. Racy reads: only a hint.
+ * idle or busy only briefly, else an idle CPU, else its own. Racy reads:
+ * only a hint.
  */
-static unsigned int wake_target(unsigned int cpu)
+static unsigned int wake_target(struct mv_thread *t)
 {
-	struct mv_sched_cpu *s = cpu_sched(cpu);
+	struct mv_sched_cpu *s = cpu_sched(t->cpu);
 
-	if (MV_READ_ONCE(s->current) == &s->idle)
-		return cpu;
+	if (MV_READ_ONCE(s->current) == &s->idle || better_is_brief(s, t))
+		return t->cpu;
 	for (unsigned int c = 0; c < mv_nr_cpus; c++) {
 		struct mv_sched_cpu *o = cpu_sched(c);
 
@@ -339,7 +358,7 @@ static unsigned int wake_target(unsigned int cpu)
 		    mv_rq_top_prio(&o->rq) < 0)
 			return c;
 	}
-	return cpu;
+	return t->cpu;
 }
 
 bool mv_thread_wake(struct mv_thread *t)
@@ -369,7 +388,7 @@ bool mv_thread_wake(struct mv_thread *t)
 		 * so it may move; RUNNABLE off every queue keeps other wakers
 		 * away meanwhile.
 		 */
-		unsigned int target = wake_target(t->cpu);
+		unsigned int target = wake_target(t);
 
 		if (target != t->cpu) {
 			t->state = MV_THREAD_RUNNABLE;
@@ -522,6 +541,7 @@ void mv_sched_init_cpu(void)
 	s->idle.prio = MV_PRIO_IDLE;
 	s->idle.cpu = cpu->id;
 	s->idle.state = MV_THREAD_RUNNING;
+	s->current_prio = MV_PRIO_IDLE;
 	mv_list_init(&s->idle.rq_node);
 	mv_list_init(&s->idle.wait_node);
 	s->current = &s->idle;
