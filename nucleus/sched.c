@@ -118,6 +118,100 @@ static void finish_switch(struct mv_sched_cpu *s)
 }
 
 /*
+ * Whether t, queued or woken on CPU s, had better wait there: behind a
+ * better thread that has only just started (the switch thread handing
+ * over a frame, say), which will soon be done. Moving a vCPU is not
+ * free: on QEMU's TCG every EL1 and VTTBR reload empties the TLB, and a
+ * vCPU that left its CPU for a moment makes the next one move too.
+ */
+#define BRIEF_NS 1000000
+
+static bool better_is_brief(struct mv_sched_cpu *s, struct mv_thread *t)
+{
+	return MV_READ_ONCE(s->current_prio) > t->prio &&
+	       mv_arch_counter() - MV_READ_ONCE(s->current_since) <
+		       mv_ns_to_ticks(BRIEF_NS);
+}
+
+/*
+ * A CPU about to idle takes a migratable thread (an unpinned vCPU) that
+ * waits in another CPU's queue: without it, two vCPUs that met on one
+ * CPU would share it in time slices next to an idle one until one of
+ * them blocked. Queued threads have their registers saved (the lock is
+ * held across a switch); trylock, as we hold our own lock already.
+ */
+static struct mv_thread *pull_thread(void)
+{
+	unsigned int self = mv_this_cpu()->id;
+
+	for (unsigned int c = 0; c < mv_nr_cpus; c++) {
+		struct mv_sched_cpu *o = cpu_sched(c);
+		struct mv_thread *found = NULL;
+
+		if (c == self || mv_rq_top_prio(&o->rq) < 0 ||
+		    !mv_spin_trylock(&o->lock))
+			continue;
+		for (int prio = mv_rq_top_prio(&o->rq); prio >= 0 && !found;
+		     prio--) {
+			struct mv_list *pos;
+
+			mv_list_for_each(pos, &o->rq.queue[prio]) {
+				struct mv_thread *t = mv_list_entry(
+					pos, struct mv_thread, rq_node);
+
+				if (t->migratable && !better_is_brief(o, t)) {
+					found = t;
+					break;
+				}
+			}
+		}
+		if (found) {
+			mv_rq_remove(&o->rq, &found->rq_node, found->prio);
+			found->cpu = self;
+		}
+		mv_spin_unlock(&o->lock);
+		if (found)
+			return found;
+	}
+	return NULL;
+}
+
+/*
+ * A migratable thread of the running one's priority waits here (they
+ * would share the CPU in time slices): an idle CPU, if there is one,
+ * gets a reschedule IPI so that it pulls it. One preempted by a better
+ * thread stays: that one is usually brief, and a move is not free.
+ */
+static void poke_idle_cpu(struct mv_sched_cpu *s, int prio)
+{
+	unsigned int self = mv_this_cpu()->id;
+	struct mv_list *pos;
+	bool waiting = false;
+
+	if (prio < 0 || mv_rq_top_prio(&s->rq) != prio)
+		return;
+	mv_list_for_each(pos, &s->rq.queue[prio]) {
+		if (mv_list_entry(pos, struct mv_thread, rq_node)->migratable) {
+			waiting = true;
+			break;
+		}
+	}
+	if (!waiting)
+		return;
+	for (unsigned int c = 0; c < mv_nr_cpus; c++) {
+		struct mv_sched_cpu *o = cpu_sched(c);
+
+		if (c != self && mv_cpus[c].online &&
+		    MV_READ_ONCE(o->current) == &o->idle &&
+		    mv_rq_top_prio(&o->rq) < 0) {
+			mv_this_cpu()->ipis_sent++;
+			mv_arch_send_ipi(c, MV_IPI_RESCHEDULE);
+			return;
+		}
+	}
+}
+
+/*
  * Switch to the best runnable thread. A blocking call (preempt false)
  * leaves a BLOCKED current thread off the run queue; a preemption keeps
  * it runnable whatever its state: a thread caught between
@@ -142,10 +236,13 @@ static void schedule(bool preempt)
 		mv_rq_enqueue(&s->rq, &prev->rq_node, prev->prio);
 	}
 	node = mv_rq_pick(&s->rq, &prio);
-	next = node ? mv_list_entry(node, struct mv_thread, rq_node) : &s->idle;
+	next = node ? mv_list_entry(node, struct mv_thread, rq_node) : NULL;
+	if (!next && !(next = pull_thread()))
+		next = &s->idle;
 	next->state = MV_THREAD_RUNNING;
 	slice_update(s, next);
 	timer_reprogram(s);
+	poke_idle_cpu(s, next->prio);
 	if (next == prev) {
 		mv_spin_unlock(&s->lock);
 		mv_arch_irq_restore(flags);
@@ -154,6 +251,8 @@ static void schedule(bool preempt)
 	if (prev->state == MV_THREAD_DEAD)
 		s->zombie = prev;
 	s->current = next;
+	s->current_prio = next->prio;
+	s->current_since = mv_arch_counter();
 	s->switches++;
 	mv_arch_context_switch(&prev->ctx, &next->ctx);
 	/* Back on prev, possibly much later: the lock is held for us. */
@@ -243,14 +342,15 @@ void mv_thread_exit(void)
 
 /*
  * Where a woken migratable thread should run: its own CPU if that is
- * idle, else an idle CPU, else its own. Racy reads: only a hint.
+ * idle or busy only briefly, else an idle CPU, else its own. Racy reads:
+ * only a hint.
  */
-static unsigned int wake_target(unsigned int cpu)
+static unsigned int wake_target(struct mv_thread *t)
 {
-	struct mv_sched_cpu *s = cpu_sched(cpu);
+	struct mv_sched_cpu *s = cpu_sched(t->cpu);
 
-	if (MV_READ_ONCE(s->current) == &s->idle)
-		return cpu;
+	if (MV_READ_ONCE(s->current) == &s->idle || better_is_brief(s, t))
+		return t->cpu;
 	for (unsigned int c = 0; c < mv_nr_cpus; c++) {
 		struct mv_sched_cpu *o = cpu_sched(c);
 
@@ -258,7 +358,7 @@ static unsigned int wake_target(unsigned int cpu)
 		    mv_rq_top_prio(&o->rq) < 0)
 			return c;
 	}
-	return cpu;
+	return t->cpu;
 }
 
 bool mv_thread_wake(struct mv_thread *t)
@@ -288,7 +388,7 @@ bool mv_thread_wake(struct mv_thread *t)
 		 * so it may move; RUNNABLE off every queue keeps other wakers
 		 * away meanwhile.
 		 */
-		unsigned int target = wake_target(t->cpu);
+		unsigned int target = wake_target(t);
 
 		if (target != t->cpu) {
 			t->state = MV_THREAD_RUNNABLE;
@@ -441,6 +541,7 @@ void mv_sched_init_cpu(void)
 	s->idle.prio = MV_PRIO_IDLE;
 	s->idle.cpu = cpu->id;
 	s->idle.state = MV_THREAD_RUNNING;
+	s->current_prio = MV_PRIO_IDLE;
 	mv_list_init(&s->idle.rq_node);
 	mv_list_init(&s->idle.wait_node);
 	s->current = &s->idle;

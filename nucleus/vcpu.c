@@ -158,7 +158,9 @@ static void vcpu_thread(void *arg)
 struct mv_vcpu *mv_vcpu_create(struct mv_guest *g, unsigned int index,
 			       int pin)
 {
+	static unsigned int next_home;
 	struct mv_vcpu *v = mv_zalloc(sizeof(*v));
+	unsigned int home = 0;
 	char name[24];
 
 	if (!v)
@@ -174,9 +176,12 @@ struct mv_vcpu *mv_vcpu_create(struct mv_guest *g, unsigned int index,
 	/* Counted as running until the thread parks for the first time. */
 	__atomic_fetch_add(&g->running_vcpus, 1, __ATOMIC_SEQ_CST);
 	mv_snprintf(name, sizeof(name), "%s/vcpu%u", g->name, index);
+	/* Unpinned: spread over the CPUs across guests, not per guest. */
+	if (pin < 0)
+		home = __atomic_fetch_add(&next_home, 1, __ATOMIC_RELAXED) %
+		       mv_cpus_online();
 	v->thread = mv_thread_create(name, vcpu_thread, v, VCPU_PRIO,
-				     pin >= 0 ? pin :
-				     (int)(index % mv_cpus_online()));
+				     pin >= 0 ? pin : (int)home);
 	if (!v->thread) {
 		__atomic_fetch_sub(&g->running_vcpus, 1, __ATOMIC_SEQ_CST);
 		mv_free(v);

@@ -2,15 +2,18 @@
 /*
  * Stage-2 translation: each guest has its own tables and VMID. The IPA
  * space is 40 bits (or less if the CPU offers less), walked from level 1
- * with two concatenated root tables; guest RAM is mapped with 2 MiB
- * blocks where host and guest addresses allow it, 4 KiB pages elsewhere.
- * Anything unmapped faults to EL2, which emulates or injects an abort.
+ * with two concatenated root tables; guest RAM is mapped with 4 KiB
+ * pages, or with 2 MiB blocks where host and guest addresses allow it if
+ * the boot argument modvisor.s2-blocks asks for them. Anything unmapped
+ * faults to EL2, which emulates or injects an abort.
  */
 #include <mv/arch.h>
 #include <mv/cpu.h>
 #include <mv/errno.h>
 #include <mv/guest.h>
+#include <mv/devtree.h>
 #include <mv/log.h>
+#include <mv/nucleus.h>
 #include <mv/page_alloc.h>
 #include <mv/spinlock.h>
 #include <arm64.h>
@@ -31,6 +34,14 @@
 
 static unsigned int ipa_bits;
 static u64 vtcr;
+/*
+ * 2 MiB blocks save TLB reach on hardware, but QEMU's TCG files every
+ * translation under the larger of the stage-1 and stage-2 sizes and
+ * empties its whole TLB for any single-page TLBI that hits a "large
+ * page": with blocks, each of Linux's page invalidations is a full flush
+ * (about 10% of a guest's boot under TCG). Pages by default.
+ */
+static bool s2_blocks;
 static u8 vmid_used[MAX_VMIDS / 8];
 static struct mv_spinlock vmid_lock = MV_SPINLOCK_INIT;
 
@@ -53,6 +64,7 @@ void mv_arm64_stage2_init(void)
 	/* T0SZ, SL0 = 1 (start at level 1), WB walks, inner shareable. */
 	vtcr = (1UL << 31) | ((u64)ps << 16) | (3UL << 12) | (1UL << 10) |
 	       (1UL << 8) | (1UL << 6) | (64 - ipa_bits);
+	s2_blocks = mv_bootarg_has(mv_boot_bootargs, "modvisor.s2-blocks");
 }
 
 void mv_arm64_stage2_init_cpu(void)
@@ -141,7 +153,7 @@ int mv_arch_stage2_map(struct mv_guest *g, u64 ipa, paddr_t pa, u64 size)
 		if (!l2)
 			return -MV_ENOMEM;
 		e = &l2[(ipa >> 21) & (S2_ENTRIES - 1)];
-		if (!((ipa | pa) & 0x1fffff) && size >= 0x200000 &&
+		if (s2_blocks && !((ipa | pa) & 0x1fffff) && size >= 0x200000 &&
 		    !(*e & S2_VALID)) {
 			*e = pa | S2_RAM | S2_VALID;
 			ipa += 0x200000, pa += 0x200000, size -= 0x200000;

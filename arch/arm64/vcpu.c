@@ -213,7 +213,14 @@ bool mv_arch_vcpu_has_pending(struct mv_vcpu *v)
 	X(SR_IFSR32, ifsr32_el2) X(SR_FPEXC32, fpexc32_el2) \
 	X(SR_CNTV_CVAL, cntv_cval_el0)
 #define SAVE_SYSREG(idx, reg) s[idx] = mv_read_sysreg(reg);
-#define LOAD_SYSREG(idx, reg) mv_write_sysreg(reg, s[idx]);
+/*
+ * Only what differs: the vCPU that ran here before is often of the same
+ * guest with the same values, and on QEMU's TCG a TCR_EL1 write empties
+ * the whole TLB (EL2's entries too) whatever it writes.
+ */
+#define LOAD_SYSREG(idx, reg) \
+	if (mv_read_sysreg(reg) != s[idx]) \
+		mv_write_sysreg(reg, s[idx]);
 
 void mv_arch_vcpu_init(struct mv_vcpu *v)
 {

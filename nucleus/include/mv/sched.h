@@ -59,6 +59,8 @@ struct mv_sched_cpu {
 	bool need_resched;
 	unsigned int irq_depth;
 	u64 switches;
+	int current_prio;	/* racy hints for other CPUs' placement */
+	u64 current_since;
 };
 
 struct mv_thread *mv_current(void);
