@@ -82,7 +82,9 @@
 struct rec {
 	uint32_t len;			/* frame bytes, or REC_WRAP */
 	struct mv_netmeta meta;
-	uint8_t data[];
+	uint16_t pad;
+	/* 8-byte aligned: memcpy copies words, not bytes, from here. */
+	uint8_t data[] __attribute__((aligned(8)));
 };
 
 struct net {
@@ -214,6 +216,8 @@ static void transmit(struct mv_virtio_dev *dev)
 	if (r == 0)
 		mv_virtq_done(q);
 }
+
+_Static_assert(sizeof(struct rec) == 16, "record header");
 
 static uint32_t rec_bytes(uint32_t len)
 {
