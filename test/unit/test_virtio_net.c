@@ -315,7 +315,7 @@ static void test_features(void)
 
 	CHECK_EQ(f & ALL_OFFLOADS, ALL_OFFLOADS);
 	CHECK(f & BIT(VIRTIO_NET_F_MAC));
-	CHECK(!(f & BIT(15)));		/* no MRG_RXBUF */
+	CHECK(f & BIT(VIRTIO_NET_F_MRG_RXBUF));
 	/* The port follows what the driver took, from its first notify. */
 	offer(RXQ, (struct buf[]){ { BUFS, 4096 } }, 1);
 	CHECK_EQ(port_off, MV_NETPORT_CSUM | MV_NETPORT_TSO4 |
@@ -329,6 +329,7 @@ static void test_features(void)
 	/* offloads = "off": none offered. */
 	CHECK_EQ(probe("off"), 0);
 	CHECK_EQ(offered() & ALL_OFFLOADS, 0);
+	CHECK(offered() & BIT(VIRTIO_NET_F_MRG_RXBUF));
 	CHECK(offered() & BIT(VIRTIO_NET_F_STATUS));
 	teardown();
 	CHECK_EQ(probe("on"), 0);
@@ -518,6 +519,80 @@ static void test_stale_meta(void)
 	teardown();
 }
 
+/* count one-descriptor receive chains of len bytes from addr, apart. */
+static void post(unsigned int first, unsigned int count, uint64_t addr,
+		 uint32_t len)
+{
+	struct vq_desc *d = at(RXQB);
+	uint16_t *avail_idx = at(RXQB + 0x1000 + 2);
+	uint16_t *ring = at(RXQB + 0x1000 + 4);
+
+	for (unsigned int i = first; i < first + count; i++) {
+		d[i].addr = addr + (uint64_t)i * len;
+		d[i].len = len;
+		d[i].flags = MV_VRING_DESC_F_WRITE;
+		ring[*avail_idx % QNUM] = (uint16_t)i;
+		(*avail_idx)++;
+	}
+	wr(VMMIO_QUEUE_NOTIFY, RXQ);
+}
+
+/* A frame across mergeable buffers, num_buffers in the first. */
+static void test_mergeable(void)
+{
+	static uint8_t frame[65536];
+	struct mv_netmeta m = {
+		.flags = MV_NETMETA_NEEDS_CSUM,
+		.gso_type = MV_NETMETA_GSO_TCPV6,
+		.hdr_len = 86, .gso_size = 1428,
+		.csum_start = 54, .csum_offset = 16,
+	};
+	uint16_t *used_idx = at(RXQB + 0x2000 + 2);
+	uint32_t *used = at(RXQB + 0x2000 + 4);
+	uint32_t len = 65000, chain = 8192, got = 0;
+	uint8_t *h = at(BUFS);
+
+	wr(VMMIO_STATUS, 0);
+	start(ALL_OFFLOADS | BIT(VIRTIO_NET_F_MRG_RXBUF));
+	fill(frame, len, 9);
+	port_deliver(port_ctx, frame, len, &m);
+	/* Five buffers are not enough: held, nothing used. */
+	post(0, 5, BUFS, chain);
+	CHECK_EQ(*used_idx, 0);
+	/* Three more are: all eight used, in order. */
+	post(5, 3, BUFS, chain);
+	CHECK_EQ(*used_idx, 8);
+	CHECK_EQ(le16(h + 10), 8);		/* num_buffers */
+	CHECK_EQ(h[1], MV_NETMETA_GSO_TCPV6);
+	CHECK_EQ(le16(h + 4), 1428);
+	for (unsigned int i = 0; i < 8; i++) {
+		uint32_t skip = i ? 0 : 12, k = used[2 * i + 1] - skip;
+
+		CHECK_EQ(used[2 * i], i);
+		CHECK_EQ(used[2 * i + 1], i < 7 ? chain : len - got);
+		CHECK(!memcmp(at(BUFS + (uint64_t)i * chain + skip),
+			      frame + got, k));
+		got += k;
+	}
+	CHECK_EQ(got, len);
+	/* A small frame takes one buffer, num_buffers 1. */
+	post(0, 1, BUFS, chain);
+	port_deliver(port_ctx, frame, 60, &(struct mv_netmeta){ 0 });
+	rd(VMMIO_INT_STATUS);
+	CHECK_EQ(*used_idx, 9);
+	CHECK_EQ(used[2 * 8 + 1], 72);
+	CHECK_EQ(le16(h + 10), 1);
+	CHECK_EQ(h[0] | h[1], 0);
+	/* Tiny buffers, not enough yet: the frame and they wait. */
+	mv_host_log_quiet(true);
+	port_deliver(port_ctx, frame, len, &m);
+	post(1, 15, BUFS, 16);
+	mv_host_log_quiet(false);
+	CHECK_EQ(*used_idx, 9);
+	CHECK_EQ(rd(VMMIO_STATUS), 0xf);
+	teardown();
+}
+
 int main(void)
 {
 	mv_test_init();
@@ -526,5 +601,6 @@ int main(void)
 	RUN_TEST(test_receive_gso, setup);
 	RUN_TEST(test_ring_wrap, setup);
 	RUN_TEST(test_stale_meta, setup);
+	RUN_TEST(test_mergeable, setup);
 	return mv_test_summary();
 }

@@ -18,10 +18,11 @@
  * CSUM, GUEST_CSUM, HOST_TSO4/6, GUEST_TSO4/6: the header's metadata
  * travels with the frame through the switch (modvisor/netswitch.h),
  * which completes checksums and segments for ports that cannot take it.
- * No MRG_RXBUF: a driver taking GUEST_TSO posts receive chains big
- * enough for 64 KiB frames (Linux's "big packets"), so a frame is always
- * one chain. The header is the 12-byte struct virtio_net_hdr of
- * VERSION_1 (num_buffers always 1).
+ * MRG_RXBUF too (not an offload: offered either way): a frame spreads
+ * over as many receive chains as it needs (num_buffers); without it a
+ * frame takes one chain, and a driver taking GUEST_TSO posts chains big
+ * enough for 64 KiB (Linux's "big packets"). The header is the 12-byte
+ * struct virtio_net_hdr of VERSION_1.
  *
  * Transmit runs in queue_notify on the vCPU's exit path: each chain's
  * frame (after the header) goes to mv_netport_send with the header's
@@ -56,6 +57,7 @@
 #define VIRTIO_NET_F_GUEST_TSO6	8
 #define VIRTIO_NET_F_HOST_TSO4	11
 #define VIRTIO_NET_F_HOST_TSO6	12
+#define VIRTIO_NET_F_MRG_RXBUF	15
 #define VIRTIO_NET_F_STATUS	16
 #define VIRTIO_NET_S_LINK_UP	1
 #define BIT(n)			(1ull << (n))
@@ -67,6 +69,13 @@
 				 BIT(VIRTIO_NET_F_HOST_TSO6))
 
 #define HDR_BYTES	12		/* struct virtio_net_hdr, VERSION_1 */
+/*
+ * Mergeable receive buffers: a frame takes up to HELD_MAX chains (Linux
+ * posts >= 1.5 KiB each: a 64 KiB frame needs ~43), whose segments
+ * share POOL_SEGS. A frame needing more is dropped.
+ */
+#define HELD_MAX	64
+#define POOL_SEGS	512
 #define TX_BUF		MV_NETFRAME_MAX
 #define CONFIG_SIZE	8		/* mac[6], status */
 
@@ -95,11 +104,14 @@ struct net {
 	/* Single producer (switch thread), single consumer (transport lock). */
 	uint32_t rx_head, rx_tail;
 	uint8_t *ring;			/* RING_BYTES */
-	/* A receive chain popped but not used yet (its frame was dropped). */
-	bool held;
-	struct mv_virtq_chain rx_chain;
-	struct mv_virtq_seg rx_seg[SEGS];
-	struct mv_virtq_seg rx_rest[SEGS];	/* rx_seg after the header */
+	/*
+	 * Receive chains popped but not used yet: waiting for more to hold
+	 * a frame (MRG_RXBUF), or kept when their frame was dropped. Their
+	 * segments are carved from one pool.
+	 */
+	unsigned int nheld, pool_used;
+	struct mv_virtq_chain held[HELD_MAX];
+	struct mv_virtq_seg pool[POOL_SEGS];
 	struct mv_virtq_seg tx_seg[SEGS];
 	uint8_t *tx_buf;		/* TX_BUF */
 	/* Counters (warned about once each). */
@@ -241,15 +253,36 @@ static bool meta_negotiated(struct net *n, struct mv_netmeta *m)
 	return m->gso_type == MV_NETMETA_GSO_NONE;
 }
 
-/* Header and frame into a receive chain; bytes written. */
-static uint32_t fill_chain(struct net *n, const struct mv_netmeta *m,
-			   const uint8_t *frame, uint32_t len)
+/* Copy n bytes to byte off of a receive chain's writable part. */
+static void chain_put(const struct mv_virtq_chain *c, uint32_t off,
+		      const uint8_t *src, uint32_t n)
 {
-	struct mv_virtq_chain *ch = &n->rx_chain, rest = *ch;
-	struct mv_virtq_seg *seg = n->rx_rest;
+	for (unsigned int i = 0; i < c->nr_in && n; i++) {
+		const struct mv_virtq_seg *sg = &c->seg[i];
+		uint32_t k;
+
+		if (off >= sg->len) {
+			off -= sg->len;
+			continue;
+		}
+		k = sg->len - off < n ? sg->len - off : n;
+		memcpy((uint8_t *)sg->ptr + off, src, k);
+		src += k;
+		n -= k;
+		off = 0;
+	}
+}
+
+/*
+ * Header and frame into the held chains (all of them: receive() held
+ * just enough), pushed. Every chain holds at least the header.
+ */
+static void fill_chains(struct net *n, struct mv_virtq *q,
+			const struct mv_netmeta *m, const uint8_t *frame,
+			uint32_t len)
+{
 	uint8_t hdr[HDR_BYTES];
-	unsigned int i = 0, k = 0;
-	uint32_t skip = HDR_BYTES, w;
+	uint32_t done = 0;
 
 	hdr[0] = m->flags;
 	hdr[1] = m->gso_type;
@@ -257,19 +290,58 @@ static uint32_t fill_chain(struct net *n, const struct mv_netmeta *m,
 	put_le16(hdr + 4, m->gso_size);
 	put_le16(hdr + 6, m->csum_start);
 	put_le16(hdr + 8, m->csum_offset);
-	put_le16(hdr + 10, 1);		/* num_buffers */
-	w = mv_virtq_chain_write(ch, hdr, HDR_BYTES);
-	/* The frame after the header: shift the segments. */
-	while (i < ch->nr_in && skip >= ch->seg[i].len)
-		skip -= ch->seg[i++].len;
-	for (; i < ch->nr_in; i++, skip = 0, k++) {
-		seg[k].ptr = (uint8_t *)ch->seg[i].ptr + skip;
-		seg[k].len = ch->seg[i].len - skip;
+	put_le16(hdr + 10, (uint16_t)n->nheld);	/* num_buffers */
+	for (unsigned int i = 0; i < n->nheld; i++) {
+		const struct mv_virtq_chain *c = &n->held[i];
+		uint32_t skip = i ? 0 : HDR_BYTES;
+		uint32_t k = c->in_len - skip < len - done ?
+			     c->in_len - skip : len - done;
+
+		if (!i)
+			chain_put(c, 0, hdr, HDR_BYTES);
+		chain_put(c, skip, frame + done, k);
+		done += k;
+		mv_virtq_push(q, c->head, skip + k);
 	}
-	rest.seg = seg;
-	rest.nr_in = k;
-	rest.in_len = ch->in_len - HDR_BYTES;
-	return w + mv_virtq_chain_write(&rest, frame, len);
+	n->nheld = 0;
+	n->pool_used = 0;
+}
+
+/*
+ * Hold receive chains until they take need bytes: 1 (enough), 0 (the
+ * driver has no more buffers now), -1 (the frame cannot fit: one chain
+ * without MRG_RXBUF, or HELD_MAX; the chains stay held), or a violation.
+ */
+static int hold_chains(struct net *n, struct mv_virtq *q, uint32_t need)
+{
+	bool mrg = n->dev->features & BIT(VIRTIO_NET_F_MRG_RXBUF);
+	uint32_t have = 0;
+
+	for (unsigned int i = 0; i < n->nheld; i++)
+		have += n->held[i].in_len;
+	while (have < need) {
+		struct mv_virtq_chain *c = &n->held[n->nheld];
+		unsigned int room = POOL_SEGS - n->pool_used;
+		int r;
+
+		if ((n->nheld && !mrg) || n->nheld == HELD_MAX || !room)
+			return -1;
+		c->seg = n->pool + n->pool_used;
+		c->max_segs = room < SEGS ? room : SEGS;
+		r = mv_virtq_pop(q, c);
+		if (r <= 0)
+			return r == 0 ? 0 : -2;
+		if (c->nr_out || c->in_len < HDR_BYTES) {
+			mv_virtio_fail(n->dev, "receive chain %u: %s", c->head,
+				       c->nr_out ? "device-readable buffers" :
+				       "shorter than the 12-byte header");
+			return -2;
+		}
+		n->pool_used += c->nr_in;
+		n->nheld++;
+		have += c->in_len;
+	}
+	return 1;
 }
 
 /* Move pending frames into receive chains while there are both. */
@@ -277,7 +349,6 @@ static void receive(struct mv_virtio_dev *dev)
 {
 	struct net *n = dev->priv;
 	struct mv_virtq *q = mv_virtio_queue(dev, RXQ);
-	struct mv_virtq_chain *ch = &n->rx_chain;
 	uint32_t tail = n->rx_tail;
 	bool pushed = false;
 
@@ -288,38 +359,30 @@ static void receive(struct mv_virtio_dev *dev)
 		uint32_t pos = tail % RING_BYTES;
 		const struct rec *r = (const struct rec *)(n->ring + pos);
 		struct mv_netmeta m;
+		int got;
 
 		if (r->len == REC_WRAP) {
 			tail += RING_BYTES - pos;
 			continue;
 		}
-		if (!n->held) {
-			ch->max_segs = SEGS;
-			ch->seg = n->rx_seg;
-			if (mv_virtq_pop(q, ch) <= 0)
-				break;
-			if (ch->nr_out || ch->in_len < HDR_BYTES) {
-				mv_virtio_fail(dev, "receive chain %u: %s",
-					       ch->head, ch->nr_out ?
-					       "device-readable buffers" :
-					       "shorter than the 12-byte "
-					       "header");
-				return;
-			}
-			n->held = true;
-		}
 		m = r->meta;
 		if (!meta_negotiated(n, &m)) {
 			n->rx_stale++;	/* sent before a renegotiation */
-		} else if (ch->in_len - HDR_BYTES < r->len) {
-			/* The chain waits for the next frame. */
-			warn_once(n, &n->rx_too_big, "a received frame is "
-				  "larger than the guest's receive buffer");
 		} else {
-			mv_virtq_push(q, ch->head,
-				      fill_chain(n, &m, r->data, r->len));
-			n->held = false;
-			pushed = true;
+			got = hold_chains(n, q, HDR_BYTES + r->len);
+			if (got == 0)
+				break;	/* wait for buffers */
+			if (got < -1)
+				return;	/* violation: reset ahead */
+			if (got < 0) {
+				/* The chains wait for the next frame. */
+				warn_once(n, &n->rx_too_big, "a received "
+					  "frame is larger than the guest's "
+					  "receive buffers");
+			} else {
+				fill_chains(n, q, &m, r->data, r->len);
+				pushed = true;
+			}
 		}
 		tail += rec_bytes(r->len);
 		/* Room for the producer as soon as possible. */
@@ -398,7 +461,8 @@ static void net_reset(struct mv_virtio_dev *dev)
 	struct net *n = dev->priv;
 
 	/* Frames for the driver's previous life go, and its buffers. */
-	n->held = false;
+	n->nheld = 0;
+	n->pool_used = 0;
 	n->port_features = 0;
 	mv_netport_set_offloads(n->port, 0);
 	__atomic_store_n(&n->rx_tail, __atomic_load_n(&n->rx_head,
@@ -550,7 +614,7 @@ static const struct mv_virtio_backend_ops net_ops = {
 	.module = "virtio-net",
 	.device_id = MV_VIRTIO_ID_NET,
 	.features = BIT(VIRTIO_NET_F_MAC) | BIT(VIRTIO_NET_F_STATUS) |
-		    OFFLOAD_FEATURES,
+		    BIT(VIRTIO_NET_F_MRG_RXBUF) | OFFLOAD_FEATURES,
 	.num_queues = 2,
 	.queue_max = QUEUE_MAX,
 	.config_size = CONFIG_SIZE,
