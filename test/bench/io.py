@@ -7,8 +7,11 @@
   listener on linux1 (its stdin a FIFO opened read-write, so busybox nc
   does not half-close early: DESIGN §9), timed in linux0 from before dd
   to after nc ends, and the bytes the listener got checked; then 20 pings
-  (rtt min/avg/max). Target >= 5 MB/s and rtt <= 2 ms; Xvisor 2.46 MB/s
-  (rtt 4-6 ms), both ends in one native guest over loopback 5.66 MB/s.
+  (rtt min/avg/max). Twice: each guest has two virtio-net devices, one
+  with offloads (checksum, TSO) on br0 (10.0.0.0/24) and one with
+  `offloads = "off"` on br1 (10.0.1.0/24). Target >= 5 MB/s and rtt
+  <= 2 ms; Xvisor 2.46 MB/s (rtt 4-6 ms), both ends in one native guest
+  over loopback 5.66 MB/s.
 * block: 64 MiB sequential `dd` write (conv=fsync) and read (caches
   dropped first) on linux0's virtio-blk RAM disk, and the same on a tmpfs
   file in that guest. Target: the disk >= 50 % of tmpfs.
@@ -28,11 +31,23 @@ import mvtest  # noqa: E402
 MIB = 1 << 20
 SIZE_MIB = 64
 GUESTS = {"linux0": "10.0.0.1", "linux1": "10.0.0.2"}
+# The devices without offloads: slot 2, on br1.
+PLAIN = {"linux0": "10.0.1.1", "linux1": "10.0.1.2"}
+PLAIN_SLOT = 2
+BR1 = """
+&{/} {
+	netswitches {
+		br1 { compatible = "modvisor,bridge"; };
+	};
+};
+"""
 
 
 def node(name, extra_devices=""):
     return mvtest.linux_node(
         name, mvtest.virtio_node("net", 0, 'switch = "br0";') +
+        mvtest.virtio_node("net", PLAIN_SLOT,
+                           'switch = "br1";\noffloads = "off";') +
         extra_devices, vcpus=1, bootargs="ipaddr=%s/24" % GUESTS[name])
 
 
@@ -88,7 +103,7 @@ def main():
                               % ((SIZE_MIB + 8) * MIB))
     with tempfile.TemporaryDirectory() as tmp:
         dtbo = mvtest.board_overlay(tmp, mvtest.guests_fragment(
-            node("linux0", disk), node("linux1")))
+            node("linux0", disk), node("linux1")) + BR1)
         initrd = mvtest.pack_initrd(
             tmp, args.build, mvmod, dtbo, gzip=False,
             files={"guests/linux/" + f: os.path.join(images, f)
@@ -110,25 +125,65 @@ def main():
     return 0
 
 
+def net_up(m):
+    """Address both devices, found by their MMIO bases (the guest's eth0
+    may be either), and print what each negotiated."""
+    slots = ((0, GUESTS), (PLAIN_SLOT, PLAIN))
+    for g in GUESTS:
+        cmd = "cd /sys/bus/platform/devices"
+        for slot, addrs in slots:
+            cmd += ("; i=$(ls %x.*/virtio*/net); ip addr flush dev $i; "
+                    "ip addr add %s/24 dev $i && ip link set $i up && "
+                    "echo UP-$i-$(cut -c1-13 %x.*/virtio*/features)"
+                    % (0xa000000 + slot * 0x200, addrs[g],
+                       0xa000000 + slot * 0x200))
+        with Shell(m, g) as sh:
+            out = sh.run(cmd + "; cd /")
+        if out.count("UP-") != 2:
+            raise mvtest.Failure("%s: interfaces: %s" % (g, out))
+        print("  %s: %s" % (g, " ".join(out.split())))
+
+
+def tcp(m, dst, count):
+    """Seconds 64 MiB took from linux0 to dst on linux1."""
+    with Shell(m, "linux1") as sh:
+        sh.run("rm -f /tmp/f /tmp/n; mkfifo /tmp/f; "
+               "(nc -l -p 5001 <>/tmp/f | wc -c >/tmp/n) &")
+    with Shell(m, "linux0") as sh:
+        secs, _ = timed(sh, "dd if=/dev/zero bs=64k count=%d 2>/dev/null"
+                        " | nc %s 5001" % (count, dst))
+    with Shell(m, "linux1") as sh:
+        got = sh.run("sleep 1; cat /tmp/n").split()
+    if not got or int(got[-1]) != SIZE_MIB * MIB:
+        raise mvtest.Failure("linux1 received %s bytes, not %d"
+                             % (got, SIZE_MIB * MIB))
+    return secs
+
+
+def ping(sh, dst):
+    out = sh.run("ping -c 20 -i 0.2 %s | tail -1" % dst)
+    r = re.search(r"min/avg/max = ([\d.]+)/([\d.]+)/([\d.]+)", out)
+    return r.groups() if r else ("?", "?", "?")
+
+
 def report(m, runs):
     count = SIZE_MIB * MIB // 65536
-    net, blk_w, blk_r, tmp_w, tmp_r = [], [], [], [], []
+    net, plain, blk_w, blk_r, tmp_w, tmp_r = [], [], [], [], [], []
+    net_up(m)
     for _ in range(runs):
-        with Shell(m, "linux1") as sh:
-            sh.run("rm -f /tmp/f /tmp/n; mkfifo /tmp/f; "
-                   "(nc -l -p 5001 <>/tmp/f | wc -c >/tmp/n) &")
-        with Shell(m, "linux0") as sh:
-            secs, _ = timed(sh, "dd if=/dev/zero bs=64k count=%d 2>/dev/null"
-                            " | nc %s 5001" % (count, GUESTS["linux1"]))
-            net.append(secs)
-        with Shell(m, "linux1") as sh:
-            got = sh.run("sleep 1; cat /tmp/n").split()
-        if not got or int(got[-1]) != SIZE_MIB * MIB:
-            raise mvtest.Failure("linux1 received %s bytes, not %d"
-                                 % (got, SIZE_MIB * MIB))
+        net.append(tcp(m, GUESTS["linux1"], count))
+        plain.append(tcp(m, PLAIN["linux1"], count))
+    # Frames linux1's ports got: their mean size shows TSO at work.
+    term = mvtest.Terminal(m)
+    sizes = {}
+    for sw in ("br0", "br1"):
+        row = re.search(r"^linux1/net@\w+\s+\d+\s+\d+\s+(\d+)\s+(\d+)",
+                        term.run("netswitch ports %s" % sw), re.M)
+        sizes[sw] = int(row.group(2)) / max(int(row.group(1)), 1) \
+            if row else 0
     with Shell(m, "linux0") as sh:
-        out = sh.run("ping -c 20 -i 0.2 %s | tail -1" % GUESTS["linux1"])
-        ping = re.search(r"min/avg/max = ([\d.]+)/([\d.]+)/([\d.]+)", out)
+        rtt = ping(sh, GUESTS["linux1"])
+        rtt_plain = ping(sh, PLAIN["linux1"])
         for _ in range(runs):
             blk_w.append(timed(sh, "dd if=/dev/zero of=/dev/vda bs=64k "
                                "count=%d conv=fsync 2>/dev/null" % count)[0])
@@ -142,13 +197,15 @@ def report(m, runs):
     best = min
     print("Guest I/O, %d MiB each, best of %d (QEMU TCG -smp 2, 1 vCPU a "
           "guest):" % (SIZE_MIB, runs))
-    print("  TCP linux0 -> linux1 over br0  %7.2f MB/s  (target >= 5; "
-          "Xvisor 2.46, native loopback 5.66)" % rate(best(net)))
-    if ping:
-        print("  ping rtt min/avg/max          %s/%s/%s ms  (target <= 2)"
-              % ping.groups())
-    else:
-        print("  ping: no summary: %r" % out)
+    print("  TCP linux0 -> linux1, offloads on   %7.2f MB/s  (target >= 5;"
+          " Xvisor 2.46, native loopback 5.66)" % rate(best(net)))
+    print("  TCP linux0 -> linux1, offloads off  %7.2f MB/s"
+          % rate(best(plain)))
+    print("  mean frame to linux1: offloads on %.0f bytes, off %.0f bytes"
+          % (sizes["br0"], sizes["br1"]))
+    print("  ping rtt min/avg/max, offloads on   %s/%s/%s ms  (target <= 2)"
+          % rtt)
+    print("  ping rtt min/avg/max, offloads off  %s/%s/%s ms" % rtt_plain)
     w, r = rate(best(blk_w)), rate(best(blk_r))
     tw, tr = rate(best(tmp_w)), rate(best(tmp_r))
     print("  virtio-blk write %7.2f MB/s, tmpfs write %7.2f MB/s: %3.0f %%  "

@@ -7,7 +7,16 @@ linux0's generated from the names, locally administered unicast;
 linux1's from its device tree's mac property), and linux0 pings linux1
 100 times (busybox ping, 50 ms apart) with no loss.
 `netswitch ports br0` then shows both guests' ports with traffic both
-ways. No warning or error in the hypervisor's log."""
+ways.
+
+Offloads: the br0 devices negotiate checksum and TSO offloads (checked in
+the guests' feature bits), so TCP segments of up to 64 KiB cross br0
+whole. Each guest has a second device on br1 (10.0.1.0/24): linux0's
+with offloads, linux1's with `offloads = "off"`, so the switch completes
+checksums and segments linux0's big frames for linux1, whose kernel
+verifies every checksum. 4 MiB of random bytes go each way over each
+switch with nc and must arrive with the same sha256.
+No warning or error in the hypervisor's log."""
 
 import os
 import re
@@ -39,9 +48,28 @@ GUEST = """\
 					virtio-device = "net";
 					switch = "br0";%s
 				};
+				net@a000200 {
+					compatible = "virtio,mmio";
+					reg = <0x0 0xa000200 0x0 0x200>;
+					interrupts = <0 17 4>;
+					virtio-device = "net";
+					switch = "br1";%s
+				};
 			};
 		};
 """
+BR1 = """
+&{/} {
+	netswitches {
+		br1 { compatible = "modvisor,bridge"; };
+	};
+};
+"""
+# br1: linux0 takes offloads, linux1 does not (software fallback).
+BR1_PROP = {"linux0": "",
+            "linux1": '\n\t\t\t\t\toffloads = "off";'}
+OFFLOAD_BITS = (0, 1, 7, 8, 11, 12)	# CSUM, GUEST_CSUM, *_TSO4/6
+BULK_KIB = 4096
 GUESTS = ("linux0", "linux1")
 # linux0's MAC comes from the names, linux1's from its device tree.
 DT_MAC = "02:00:5e:00:53:01"
@@ -70,13 +98,53 @@ def detach(m, guest):
     m.expect(mvtest.PROMPT, what="the prompt after detaching")
 
 
+RUNS = [0]
+
+
+def sh(m, guest, cmd, timeout=60):
+    """Run cmd in guest's shell; what it printed between two markers."""
+    RUNS[0] += 1
+    tag = "Q%d" % RUNS[0]
+    bind(m, guest)
+    type_slowly(m, "\recho %s-$((1+1))-B; %s; echo %s-$((2+1))-E\r"
+                % (tag, cmd, tag))
+    r = m.expect(r"(?s)%s-2-B\r*\n(.*?)%s-3-E\r*\n" % (tag, tag),
+                 timeout=timeout, what="%r in %s" % (cmd, guest))
+    detach(m, guest)
+    return r.group(1).replace("\r", "")
+
+
+def bulk(m, src, dst, addr):
+    """BULK_KIB of random bytes from src to dst's addr: same sha256."""
+    sh(m, dst, "rm -f /tmp/f /tmp/in; mkfifo /tmp/f; "
+       "(nc -l -p 5002 <>/tmp/f >/tmp/in &)")
+    out = sh(m, src, "nc %s 5002 </tmp/rnd; sha256sum /tmp/rnd" % addr,
+             timeout=120)
+    want = re.search(r"^([0-9a-f]{64}) ", out, re.M)
+    check(want, "%s: no sha256: %s" % (src, out))
+    got = None
+    for _ in range(10):
+        out = sh(m, dst, "sleep 1; wc -c </tmp/in; sha256sum /tmp/in")
+        got = re.search(r"^([0-9a-f]{64}) ", out, re.M)
+        size = re.search(r"^(\d+)$", out, re.M)
+        if got and got.group(1) == want.group(1):
+            break
+        if size and int(size.group(1)) >= BULK_KIB * 1024:
+            break
+    print("\n*** %s -> %s (%s): %s" % (src, dst, addr, out.strip()))
+    check(got and got.group(1) == want.group(1),
+          "%s -> %s (%s): sha256 differs: %s, sent %s"
+          % (src, dst, addr, out.strip(), want.group(1)))
+
+
 def test(args):
     images = os.path.join(args.build, "arm64", "guests", "linux")
     files = {"guests/linux/" + f: os.path.join(images, f)
              for f in ("Image", "rootfs.cpio.gz")}
     with tempfile.TemporaryDirectory() as tmp:
         dtbo = mvtest.board_overlay(tmp, mvtest.guests_fragment(
-            *(GUEST % (g, g, MAC_PROP[g]) for g in GUESTS)))
+            *(GUEST % (g, g, MAC_PROP[g], BR1_PROP[g])
+              for g in GUESTS)) + BR1)
         initrd = mvtest.pack_initrd(tmp, args.build, args.mvmod, dtbo,
                                     files=files, gzip=False)
         m = mvtest.Machine(args.image, ["-initrd", initrd], timeout=60)
@@ -89,7 +157,8 @@ def test(args):
                              what="the guests' markers and module summaries")
                 infos[r.group(1)] = r.group(2)
             for g in GUESTS:
-                check(re.search(r"virtio devices: virtio_net:virtio\d$",
+                check(re.search(r"virtio devices: virtio_net:virtio\d "
+                                r"virtio_net:virtio\d$",
                                 infos.get(g, "")),
                       "virtio_net is not bound in %s: %s" % (g, infos.get(g)))
 
@@ -97,10 +166,11 @@ def test(args):
             for i, g in enumerate(GUESTS):
                 bind(m, g)
                 # The echo of a typed line holds "$(", never the output's.
-                type_slowly(m, "\rd=$(ls /sys/bus/virtio/drivers/virtio_net/"
-                            "virtio*/net); ip addr add 10.0.0.%d/24 dev $d && "
-                            "ip link set $d up && echo IF-$d-$((40+2))-"
-                            "$(cat /sys/class/net/$d/address)\r" % (i + 1))
+                type_slowly(m, "\rd=$(ls /sys/bus/platform/devices/a000000.*/"
+                            "virtio*/net); ip addr add 10.0.0.%d/24"
+                            " dev $d && ip link set $d up && echo IF-$d-"
+                            "$((40+2))-$(cat /sys/class/net/$d/address)\r"
+                            % (i + 1))
                 r = m.expect(r"\nIF-(\w+)-42-([0-9a-f:]{17})\r*\n",
                              timeout=20, what="%s's interface up" % g)
                 ifname[g] = (r.group(1), r.group(2))
@@ -112,6 +182,28 @@ def test(args):
                   % mac)
             check(ifname["linux1"][1] == DT_MAC, "linux1's MAC is %s, its "
                   "device tree says %s" % (ifname["linux1"][1], DT_MAC))
+
+            # The second devices, and what each device negotiated.
+            for i, g in enumerate(GUESTS):
+                out = sh(m, g, "cd /sys/bus/platform/devices; "
+                         "d=$(ls a000200.*/virtio*/net); ip addr add "
+                         "10.0.1.%d/24 dev $d && ip link set $d up; cat "
+                         "a000000.*/virtio*/features a000200.*/virtio*/"
+                         "features; cd /" % (i + 1))
+                feats = re.findall(r"^([01]{64})$", out, re.M)
+                check(len(feats) == 2, "%s: features: %s" % (g, out))
+                for dev, f in zip(("net@a000000", "net@a000200"), feats):
+                    want = BR1_PROP[g] == "" or dev == "net@a000000"
+                    for b in OFFLOAD_BITS:
+                        check((f[b] == "1") == want, "%s %s: feature bit "
+                              "%d is %s: %s" % (g, dev, b, f[b], f))
+            for g in GUESTS:
+                sh(m, g, "dd if=/dev/urandom of=/tmp/rnd bs=1k count=%d "
+                   "2>/dev/null" % BULK_KIB)
+            bulk(m, "linux0", "linux1", "10.0.0.2")	# TSO both ends
+            bulk(m, "linux1", "linux0", "10.0.0.1")
+            bulk(m, "linux0", "linux1", "10.0.1.2")	# segmented
+            bulk(m, "linux1", "linux0", "10.0.1.1")	# plain
 
             bind(m, "linux0")
             type_slowly(m, "ping -c %d -i 0.05 10.0.0.2\r" % PINGS)

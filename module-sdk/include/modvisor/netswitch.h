@@ -7,16 +7,26 @@
  * against netswitch (USES netswitch) and call:
  *
  *   struct mv_netswitch *sw = mv_netswitch_find("br0");
- *   struct mv_netport *p = mv_netport_add(sw, "linux0/net", rx, dev);
- *   mv_netport_send(p, frame, len);	   (any context, never blocks)
+ *   struct mv_netport *p = mv_netport_add(sw, "linux0/net", offloads,
+ *					   rx, dev);
+ *   mv_netport_send(p, frame, len, meta); (any context, never blocks)
  *   ...
  *   mv_netport_remove(p);		   (no deliver call after it returns)
  *
  * Frames are whole Ethernet frames (destination MAC first, no FCS). The
  * switch copies a sent frame into its queue and a switch thread forwards
- * it: deliver(ctx, frame, len) runs on that thread, must not block and
- * must not wait for a vCPU (copy the frame and return); the frame is only
- * valid during the call.
+ * it: deliver(ctx, frame, len, meta) runs on that thread, must not block
+ * and must not wait for a vCPU (copy the frame and return); frame and
+ * meta are only valid during the call.
+ *
+ * Offloads. A frame may carry metadata (the fields of struct
+ * virtio_net_hdr): a partial checksum to complete and/or a TCP segment
+ * to cut into gso_size pieces. Each port says which of these it accepts
+ * (MV_NETPORT_*); the switch checks the metadata of every frame it gets
+ * (a frame with bad metadata is dropped, counted and logged) and hands a
+ * port only what it accepts, completing checksums and segmenting in
+ * software otherwise. A port that accepts nothing gets plain, fully
+ * checksummed frames.
  */
 #ifndef MODVISOR_NETSWITCH_H
 #define MODVISOR_NETSWITCH_H
@@ -31,6 +41,32 @@
 struct mv_netswitch;
 struct mv_netport;
 
+/* Offload metadata of a frame: struct virtio_net_hdr's fields, host order. */
+#define MV_NETMETA_NEEDS_CSUM	1	/* flags: complete the checksum */
+#define MV_NETMETA_DATA_VALID	2	/* flags: checksum verified (deliver) */
+#define MV_NETMETA_GSO_NONE	0	/* gso_type */
+#define MV_NETMETA_GSO_TCPV4	1
+#define MV_NETMETA_GSO_TCPV6	4
+
+struct mv_netmeta {
+	uint8_t flags;
+	uint8_t gso_type;
+	uint16_t hdr_len;	/* GSO: bytes of headers (a hint on send) */
+	uint16_t gso_size;	/* GSO: payload bytes per segment (MSS) */
+	uint16_t csum_start;	/* NEEDS_CSUM: sum from here to the end... */
+	uint16_t csum_offset;	/* ...stored at csum_start + csum_offset */
+};
+
+/* What a port accepts (TSO implies checksum offload). */
+#define MV_NETPORT_CSUM		(1u << 0)	/* NEEDS_CSUM frames */
+#define MV_NETPORT_TSO4		(1u << 1)	/* GSO_TCPV4 frames */
+#define MV_NETPORT_TSO6		(1u << 2)	/* GSO_TCPV6 frames */
+
+/* meta is never NULL: all zero for a plain frame. */
+typedef void (*mv_netport_deliver_fn)(void *ctx, const void *frame,
+				      size_t len,
+				      const struct mv_netmeta *meta);
+
 /* A switch by name, or NULL. Switches live until netswitch unloads. */
 struct mv_netswitch *mv_netswitch_find(const char *name);
 /*
@@ -38,9 +74,15 @@ struct mv_netswitch *mv_netswitch_find(const char *name);
  * out of memory; logged). name is for `netswitch ports`.
  */
 struct mv_netport *mv_netport_add(struct mv_netswitch *sw, const char *name,
-				  void (*deliver)(void *ctx, const void *frame,
-						  size_t len),
-				  void *ctx);
+				  unsigned int offloads,
+				  mv_netport_deliver_fn deliver, void *ctx);
+/*
+ * Change what the port accepts (MV_NETPORT_*), e.g. when a guest's driver
+ * negotiated features: never blocks, any context. Frames already on their
+ * way may still follow the old set, so a port must cope with (or drop) a
+ * frame it no longer accepts.
+ */
+void mv_netport_set_offloads(struct mv_netport *port, unsigned int offloads);
 /*
  * Threads only (may sleep): forgets the port's MACs, drops its queued
  * frames; deliver is not running and will not run once it returns.
@@ -48,11 +90,12 @@ struct mv_netport *mv_netport_add(struct mv_netswitch *sw, const char *name,
 void mv_netport_remove(struct mv_netport *port);
 /*
  * Queue a frame into the switch: never blocks, callable from a vCPU's
- * exit path. A frame the queue has no room for, or longer than
- * MV_NETFRAME_MAX, is dropped and counted. Not concurrently with
- * mv_netport_remove of the same port.
+ * exit path. meta is NULL for a plain frame. A frame the queue has no
+ * room for, or longer than MV_NETFRAME_MAX, is dropped and counted. Not
+ * concurrently with mv_netport_remove of the same port.
  */
-void mv_netport_send(struct mv_netport *port, const void *frame, size_t len);
+void mv_netport_send(struct mv_netport *port, const void *frame, size_t len,
+		     const struct mv_netmeta *meta);
 
 /* For `netswitch list` and `netswitch ports`. */
 struct mv_netswitch_info {
@@ -68,7 +111,10 @@ struct mv_netport_info {
 	uint64_t rx_frames, rx_bytes;	/* received from the port */
 	uint64_t tx_frames, tx_bytes;	/* sent to the port */
 	uint64_t drops;			/* malformed, queue full, too big */
+	uint64_t bad_meta;		/* of drops: bad offload metadata */
+	uint64_t segmented;		/* tx: GSO frames cut in software */
 	unsigned int macs;		/* live MACs learned on it */
+	unsigned int offloads;		/* MV_NETPORT_* it accepts */
 };
 /* Number of switches; 0 or -MV_ENOENT for index i. */
 unsigned int mv_netswitch_count(void);

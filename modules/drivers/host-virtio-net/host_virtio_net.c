@@ -255,7 +255,7 @@ static void rx_thread(void *arg)
 			else
 				mv_netport_send(nic->port, q->bufs +
 						id * BUF_SIZE + HDR_BYTES,
-						len - HDR_BYTES);
+						len - HDR_BYTES, NULL);
 			rx_post(q, (uint16_t)id);
 			posted = true;
 		}
@@ -278,13 +278,15 @@ static void nic_interrupt(void *arg)
 }
 
 /* The switch thread's frames to the outside: never blocks. */
-static void nic_deliver(void *ctx, const void *frame, size_t len)
+static void nic_deliver(void *ctx, const void *frame, size_t len,
+			const struct mv_netmeta *meta)
 {
 	struct hostnic *nic = ctx;
 	struct queue *q = &nic->tx;
 	uint16_t id;
 	uint8_t *buf;
 
+	(void)meta;	/* the port takes no offloads: always plain frames */
 	if (len > BUF_SIZE - HDR_BYTES) {
 		warn_once(nic, &nic->tx_too_big, "a frame is bigger than the "
 			  "host NIC's buffers");
@@ -420,7 +422,8 @@ static int nic_probe(struct mv_device *dev)
 		  STATUS_FEATURES_OK | STATUS_DRIVER_OK);
 	node = dev->path[0] == '/' ? dev->path + 1 : dev->path;
 	mv_snprintf(nic->port_name, sizeof(nic->port_name), "host/%s", node);
-	nic->port = mv_netport_add(sw, nic->port_name, nic_deliver, nic);
+	/* No offloads: the switch completes checksums and segments. */
+	nic->port = mv_netport_add(sw, nic->port_name, 0, nic_deliver, nic);
 	if (!nic->port) {
 		nic_destroy(nic);
 		return -MV_ENOMEM;

@@ -12,6 +12,11 @@
  * table, the port table, deliver calls) is under the switch lock, which
  * only threads take, sleeping while it is busy. The switch list is the
  * threads' alone too.
+ *
+ * Offloads: the switch thread checks each frame's metadata
+ * (netswitch_offload.c) before forwarding it and adapts it to each
+ * destination port's offloads, segmenting through a per-switch scratch
+ * buffer when the port cannot take a GSO frame whole.
  */
 #include <modvisor/errno.h>
 #include <modvisor/device.h>
@@ -21,6 +26,7 @@
 #include <modvisor/sched.h>
 #include <string.h>
 #include "netswitch_core.h"
+#include "netswitch_offload.h"
 
 
 #define MAX_PORTS 32
@@ -29,9 +35,11 @@
 #define QBYTES_MAX (8u << 20)		/* bytes queued per switch */
 #define BATCH 64			/* frames per lock hold */
 #define DEFAULT_AGEING_MS 300000ull
+#define WARN_EVERY_NS (10ull * 1000000000)	/* bad metadata warnings */
 
 struct qframe {
 	uint32_t slot, gen;
+	struct mv_netmeta meta;
 	size_t len;
 	uint8_t data[];
 };
@@ -46,9 +54,14 @@ struct mv_netport {
 	char name[MV_NETPORT_NAME_MAX];
 	unsigned int slot;
 	uint32_t gen;
-	void (*deliver)(void *ctx, const void *frame, size_t len);
+	mv_netport_deliver_fn deliver;
 	void *ctx;
+	unsigned int offloads;		/* atomic: MV_NETPORT_* */
 	uint64_t queue_drops;		/* atomic: lost on the way in */
+	/* Switch thread, under the switch lock: */
+	uint64_t bad_meta, bad_unlogged, segmented;
+	uint64_t warned_ns;
+	bool warned;
 };
 
 struct mv_netswitch {
@@ -66,6 +79,9 @@ struct mv_netswitch {
 	uint64_t qbytes;		/* atomic */
 	int sleeping, stop, done;	/* atomics */
 	struct mv_waitq *wq;
+	/* Switch thread: the frame being forwarded and segment space. */
+	const struct mv_netmeta *cur_meta;
+	uint8_t scratch[NS_OFF_SCRATCH];
 };
 
 static struct mv_netswitch *switches;
@@ -136,13 +152,60 @@ static struct qframe *q_get(struct mv_netswitch *sw)
 
 /* --- the switch thread --- */
 
+static void emit(void *ctx, const void *frame, size_t len,
+		 const struct mv_netmeta *m)
+{
+	struct mv_netport *p = ctx;
+
+	p->deliver(p->ctx, frame, len, m);
+}
+
 static void out(void *ctx, unsigned int dst, const void *frame, size_t len)
 {
 	struct mv_netswitch *sw = ctx;
 	struct mv_netport *p = sw->ports[dst];
+	unsigned int off;
 
-	if (p)
-		p->deliver(p->ctx, frame, len);
+	if (!p)
+		return;
+	off = __atomic_load_n(&p->offloads, __ATOMIC_RELAXED);
+	if (ns_off_adapt(frame, len, sw->cur_meta, off, sw->scratch, emit,
+			 p) > 1)
+		p->segmented++;
+}
+
+/*
+ * Metadata comes from guests: a frame with bad metadata is dropped and
+ * counted, with a warning the first time and then at most every 10 s.
+ */
+static bool meta_ok(struct mv_netswitch *sw, struct qframe *f)
+{
+	struct mv_netport *p = sw->ports[f->slot];
+	const char *why;
+	uint64_t now;
+
+	if (!f->meta.flags && !f->meta.gso_type)
+		return true;
+	if (!ns_off_check(f->data, f->len, &f->meta, &why))
+		return true;
+	p->bad_meta++;
+	sw->cports[f->slot].st.drops++;
+	now = mv_time_ns();
+	if (p->warned && now - p->warned_ns < WARN_EVERY_NS) {
+		p->bad_unlogged++;
+		return false;
+	}
+	mv_log(MV_LOG_WARN, "netswitch: %s: port %s: bad offload metadata "
+	       "(%s: flags 0x%x gso_type %u gso_size %u hdr_len %u csum %u+%u,"
+	       " %zu bytes); dropped (%llu more since the last warning)\n",
+	       sw->name, p->name, why, f->meta.flags, f->meta.gso_type,
+	       f->meta.gso_size, f->meta.hdr_len, f->meta.csum_start,
+	       f->meta.csum_offset, f->len,
+	       (unsigned long long)p->bad_unlogged);
+	p->warned = true;
+	p->warned_ns = now;
+	p->bad_unlogged = 0;
+	return false;
 }
 
 static bool thread_should_run(struct mv_netswitch *sw)
@@ -164,9 +227,12 @@ static void switch_thread(void *arg)
 		tlock(&sw->lock);
 		while (n++ < BATCH && (f = q_get(sw))) {
 			if (f->slot < MAX_PORTS && sw->ports[f->slot] &&
-			    sw->cports[f->slot].gen == f->gen)
+			    sw->cports[f->slot].gen == f->gen &&
+			    meta_ok(sw, f)) {
+				sw->cur_meta = &f->meta;
 				ns_core_input(&sw->core, f->slot, f->data,
 					      f->len, mv_time_ns(), out, sw);
+			}
 			mv_free(f);
 		}
 		tunlock(&sw->lock);
@@ -179,7 +245,8 @@ static void switch_thread(void *arg)
 
 /* --- ports --- */
 
-void mv_netport_send(struct mv_netport *port, const void *frame, size_t len)
+void mv_netport_send(struct mv_netport *port, const void *frame, size_t len,
+		     const struct mv_netmeta *meta)
 {
 	struct mv_netswitch *sw = port->sw;
 	struct qframe *f;
@@ -197,6 +264,10 @@ void mv_netport_send(struct mv_netport *port, const void *frame, size_t len)
 	f->slot = port->slot;
 	f->gen = port->gen;
 	f->len = len;
+	if (meta)
+		f->meta = *meta;
+	else
+		memset(&f->meta, 0, sizeof(f->meta));
 	memcpy(f->data, frame, len);
 	if (!q_put(sw, f)) {
 		mv_free(f);
@@ -211,10 +282,22 @@ drop:
 	__atomic_add_fetch(&port->queue_drops, 1, __ATOMIC_RELAXED);
 }
 
+/* TSO without checksum offload makes no sense: such a port gets neither. */
+static unsigned int sane_offloads(unsigned int off)
+{
+	off &= MV_NETPORT_CSUM | MV_NETPORT_TSO4 | MV_NETPORT_TSO6;
+	return (off & MV_NETPORT_CSUM) ? off : 0;
+}
+
+void mv_netport_set_offloads(struct mv_netport *port, unsigned int offloads)
+{
+	__atomic_store_n(&port->offloads, sane_offloads(offloads),
+			 __ATOMIC_RELAXED);
+}
+
 struct mv_netport *mv_netport_add(struct mv_netswitch *sw, const char *name,
-				  void (*deliver)(void *ctx, const void *frame,
-						  size_t len),
-				  void *ctx)
+				  unsigned int offloads,
+				  mv_netport_deliver_fn deliver, void *ctx)
 {
 	struct mv_netport *p;
 	int slot;
@@ -231,6 +314,7 @@ struct mv_netport *mv_netport_add(struct mv_netswitch *sw, const char *name,
 	p->sw = sw;
 	p->deliver = deliver;
 	p->ctx = ctx;
+	p->offloads = sane_offloads(offloads);
 	tlock(&sw->lock);
 	slot = ns_core_port_add(&sw->core);
 	if (slot != NS_NO_PORT) {
@@ -359,6 +443,10 @@ int mv_netport_info_at(const char *name, unsigned int i,
 		info->tx_bytes = st->tx_bytes;
 		info->drops = st->drops + __atomic_load_n(&p->queue_drops,
 							  __ATOMIC_RELAXED);
+		info->bad_meta = p->bad_meta;
+		info->segmented = p->segmented;
+		info->offloads = __atomic_load_n(&p->offloads,
+						 __ATOMIC_RELAXED);
 		info->macs = ns_core_port_macs(&sw->core, s, mv_time_ns());
 		err = 0;
 		break;
@@ -482,6 +570,7 @@ MV_EXPORT(mv_netswitch_find);
 MV_EXPORT(mv_netport_add);
 MV_EXPORT(mv_netport_remove);
 MV_EXPORT(mv_netport_send);
+MV_EXPORT(mv_netport_set_offloads);
 MV_EXPORT(mv_netswitch_count);
 MV_EXPORT(mv_netswitch_info_at);
 MV_EXPORT(mv_netswitch_info);

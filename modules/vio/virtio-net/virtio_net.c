@@ -11,22 +11,31 @@
  *	virtio-device = "net";
  *	switch = "br0";
  *	mac = [02 00 00 00 00 01];	(optional; else from the names)
+ *	offloads = "off";		(optional; default "on")
  *   };
  *
- * Offered: MAC and STATUS (link always up); no offloads (checksum, TSO,
- * mergeable buffers) yet, so frames are at most 1514 bytes each way (1518
- * with a VLAN tag). The header is the 12-byte struct virtio_net_hdr of
- * VERSION_1 (num_buffers included).
+ * Offered: MAC, STATUS (link always up) and, unless offloads = "off",
+ * CSUM, GUEST_CSUM, HOST_TSO4/6, GUEST_TSO4/6: the header's metadata
+ * travels with the frame through the switch (modvisor/netswitch.h),
+ * which completes checksums and segments for ports that cannot take it.
+ * MRG_RXBUF too (not an offload: offered either way): a frame spreads
+ * over as many receive chains as it needs (num_buffers); without it a
+ * frame takes one chain, and a driver taking GUEST_TSO posts chains big
+ * enough for 64 KiB (Linux's "big packets"). The header is the 12-byte
+ * struct virtio_net_hdr of VERSION_1.
  *
  * Transmit runs in queue_notify on the vCPU's exit path: each chain's
- * frame (after the header) goes to mv_netport_send, which copies it and
- * never blocks. Receive: the switch thread calls net_deliver, which
- * copies the frame into a lock-free single-producer ring and calls
- * mv_virtio_kick; the transport then runs net_poll under its lock on the
- * guest's next register access, which moves frames into receive chains.
- * Frames wait in the ring while the driver has no receive buffer (its
- * notification of new ones drains it); a full ring drops and counts.
+ * frame (after the header) goes to mv_netport_send with the header's
+ * metadata; the switch copies it and never blocks. Receive: the switch
+ * thread calls net_deliver, which copies the frame and its metadata into
+ * a lock-free single-producer byte ring of variable-size records (512 KiB
+ * a device) and calls mv_virtio_kick; the transport then runs net_poll
+ * under its lock on the guest's next register access, which moves
+ * frames into receive chains. Frames wait in the ring while the driver
+ * has no receive buffer (its notification of new ones drains it); a
+ * full ring drops and counts.
  */
+#include <modvisor/device.h>
 #include <modvisor/errno.h>
 #include <modvisor/module.h>
 #include <modvisor/netswitch.h>
@@ -37,40 +46,76 @@
 #define RXQ		0
 #define TXQ		1
 #define QUEUE_MAX	256
-#define SEGS		64
+/* A 64 KiB chain is ~19 descriptors (Linux), each at most two pieces. */
+#define SEGS		128
 
 /* Feature bits (VirtIO 1.2, 5.1.3). */
+#define VIRTIO_NET_F_CSUM	0
+#define VIRTIO_NET_F_GUEST_CSUM	1
 #define VIRTIO_NET_F_MAC	5
+#define VIRTIO_NET_F_GUEST_TSO4	7
+#define VIRTIO_NET_F_GUEST_TSO6	8
+#define VIRTIO_NET_F_HOST_TSO4	11
+#define VIRTIO_NET_F_HOST_TSO6	12
+#define VIRTIO_NET_F_MRG_RXBUF	15
 #define VIRTIO_NET_F_STATUS	16
 #define VIRTIO_NET_S_LINK_UP	1
+#define BIT(n)			(1ull << (n))
+#define OFFLOAD_FEATURES	(BIT(VIRTIO_NET_F_CSUM) | \
+				 BIT(VIRTIO_NET_F_GUEST_CSUM) | \
+				 BIT(VIRTIO_NET_F_GUEST_TSO4) | \
+				 BIT(VIRTIO_NET_F_GUEST_TSO6) | \
+				 BIT(VIRTIO_NET_F_HOST_TSO4) | \
+				 BIT(VIRTIO_NET_F_HOST_TSO6))
 
 #define HDR_BYTES	12		/* struct virtio_net_hdr, VERSION_1 */
-#define FRAME_MAX	1518		/* no offloads: MTU 1500 + VLAN tag */
-#define TX_BUF		(FRAME_MAX + 64)
-#define RING_SLOTS	128		/* pending received frames */
+/*
+ * Mergeable receive buffers: a frame takes up to HELD_MAX chains (Linux
+ * posts >= 1.5 KiB each: a 64 KiB frame needs ~43), whose segments
+ * share POOL_SEGS. A frame needing more is dropped.
+ */
+#define HELD_MAX	64
+#define POOL_SEGS	512
+#define TX_BUF		MV_NETFRAME_MAX
 #define CONFIG_SIZE	8		/* mac[6], status */
 
-struct slot {
-	uint32_t len;
-	uint8_t data[FRAME_MAX];
+/*
+ * The receive ring: records of a header and the frame, 8-byte aligned,
+ * never split at the end of the ring (a WRAP record sends the consumer
+ * back to the start). head and tail count bytes, free-running.
+ */
+#define RING_ORDER	7		/* 2^7 pages: 512 KiB */
+#define RING_BYTES	(4096u << RING_ORDER)
+#define REC_WRAP	0xffffffffu
+
+struct rec {
+	uint32_t len;			/* frame bytes, or REC_WRAP */
+	struct mv_netmeta meta;
+	uint16_t pad;
+	/* 8-byte aligned: memcpy copies words, not bytes, from here. */
+	uint8_t data[] __attribute__((aligned(8)));
 };
 
 struct net {
 	struct mv_virtio_dev *dev;
 	struct mv_netport *port;
 	uint8_t mac[6];
+	uint64_t port_features;		/* features port offloads follow */
 	/* Single producer (switch thread), single consumer (transport lock). */
-	unsigned int rx_head, rx_tail;
-	struct slot ring[RING_SLOTS];
-	/* A receive chain popped but not used yet (its frame was dropped). */
-	bool held;
-	struct mv_virtq_chain rx_chain;
-	struct mv_virtq_seg rx_seg[SEGS];
-	struct mv_virtq_seg rx_rest[SEGS];	/* rx_seg after the header */
+	uint32_t rx_head, rx_tail;
+	uint8_t *ring;			/* RING_BYTES */
+	/*
+	 * Receive chains popped but not used yet: waiting for more to hold
+	 * a frame (MRG_RXBUF), or kept when their frame was dropped. Their
+	 * segments are carved from one pool.
+	 */
+	unsigned int nheld, pool_used;
+	struct mv_virtq_chain held[HELD_MAX];
+	struct mv_virtq_seg pool[POOL_SEGS];
 	struct mv_virtq_seg tx_seg[SEGS];
-	uint8_t tx_buf[TX_BUF];
+	uint8_t *tx_buf;		/* TX_BUF */
 	/* Counters (warned about once each). */
-	unsigned long rx_ring_full, rx_too_big, tx_too_big;
+	unsigned long rx_ring_full, rx_too_big, rx_stale, tx_too_big;
 };
 
 static void warn_once(struct net *n, unsigned long *count, const char *what)
@@ -81,24 +126,75 @@ static void warn_once(struct net *n, unsigned long *count, const char *what)
 		       what);
 }
 
+static uint16_t le16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static void put_le16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+/*
+ * What the port may be given follows what the driver accepted; frames
+ * already in the ring are checked again in receive().
+ */
+static void sync_offloads(struct net *n)
+{
+	uint64_t f = n->dev->features;
+	unsigned int off = 0;
+
+	if (f == n->port_features)
+		return;
+	n->port_features = f;
+	if (f & BIT(VIRTIO_NET_F_GUEST_CSUM))
+		off |= MV_NETPORT_CSUM;
+	if (f & BIT(VIRTIO_NET_F_GUEST_TSO4))
+		off |= MV_NETPORT_TSO4;
+	if (f & BIT(VIRTIO_NET_F_GUEST_TSO6))
+		off |= MV_NETPORT_TSO6;
+	mv_netport_set_offloads(n->port, off);
+}
+
 /* Gather the frame after the header of a transmit chain and send it. */
 static void transmit_one(struct net *n, const struct mv_virtq_chain *ch)
 {
 	uint32_t skip = HDR_BYTES, len = ch->out_len - HDR_BYTES, put = 0;
+	struct mv_netmeta meta = { 0 };
+	uint8_t hdr[HDR_BYTES];
 	unsigned int i = 0;
 
+	/* The header, however the driver cut it. */
+	for (unsigned int k = 0; put < HDR_BYTES; k++) {
+		uint32_t c = ch->seg[k].len < HDR_BYTES - put ?
+			     ch->seg[k].len : HDR_BYTES - put;
+
+		memcpy(hdr + put, ch->seg[k].ptr, c);
+		put += c;
+	}
+	put = 0;
+	/* Metadata is only checked by the switch: it trusts no sender. */
+	meta.flags = hdr[0];
+	meta.gso_type = hdr[1];
+	meta.hdr_len = le16(hdr + 2);
+	meta.gso_size = le16(hdr + 4);
+	meta.csum_start = le16(hdr + 6);
+	meta.csum_offset = le16(hdr + 8);
 	while (i < ch->nr_out && skip >= ch->seg[i].len)
 		skip -= ch->seg[i++].len;
 	if (!len)
 		return;
 	/* Header and frame in one buffer (Linux's usual layout): no copy. */
 	if (ch->seg[i].len - skip >= len) {
-		mv_netport_send(n->port, (uint8_t *)ch->seg[i].ptr + skip, len);
+		mv_netport_send(n->port, (uint8_t *)ch->seg[i].ptr + skip, len,
+				&meta);
 		return;
 	}
 	if (len > TX_BUF) {
 		warn_once(n, &n->tx_too_big, "a transmitted frame is larger "
-			  "than 1582 bytes (no offloads negotiated)");
+			  "than 64 KiB + 64 bytes");
 		return;
 	}
 	for (; i < ch->nr_out; i++, skip = 0) {
@@ -107,7 +203,7 @@ static void transmit_one(struct net *n, const struct mv_virtq_chain *ch)
 		memcpy(n->tx_buf + put, (uint8_t *)ch->seg[i].ptr + skip, k);
 		put += k;
 	}
-	mv_netport_send(n->port, n->tx_buf, put);
+	mv_netport_send(n->port, n->tx_buf, put, &meta);
 }
 
 static void transmit(struct mv_virtio_dev *dev)
@@ -133,76 +229,172 @@ static void transmit(struct mv_virtio_dev *dev)
 		mv_virtq_done(q);
 }
 
+_Static_assert(sizeof(struct rec) == 16, "record header");
+
+static uint32_t rec_bytes(uint32_t len)
+{
+	return ((uint32_t)sizeof(struct rec) + len + 7) & ~7u;
+}
+
+/* Would the driver take this metadata? (It may have changed its mind.) */
+static bool meta_negotiated(struct net *n, struct mv_netmeta *m)
+{
+	uint64_t f = n->dev->features;
+
+	if (!(f & BIT(VIRTIO_NET_F_GUEST_CSUM)))
+		m->flags &= (uint8_t)~MV_NETMETA_DATA_VALID;
+	if ((m->flags & MV_NETMETA_NEEDS_CSUM) &&
+	    !(f & BIT(VIRTIO_NET_F_GUEST_CSUM)))
+		return false;
+	if (m->gso_type == MV_NETMETA_GSO_TCPV4)
+		return f & BIT(VIRTIO_NET_F_GUEST_TSO4);
+	if (m->gso_type == MV_NETMETA_GSO_TCPV6)
+		return f & BIT(VIRTIO_NET_F_GUEST_TSO6);
+	return m->gso_type == MV_NETMETA_GSO_NONE;
+}
+
+/* Copy n bytes to byte off of a receive chain's writable part. */
+static void chain_put(const struct mv_virtq_chain *c, uint32_t off,
+		      const uint8_t *src, uint32_t n)
+{
+	for (unsigned int i = 0; i < c->nr_in && n; i++) {
+		const struct mv_virtq_seg *sg = &c->seg[i];
+		uint32_t k;
+
+		if (off >= sg->len) {
+			off -= sg->len;
+			continue;
+		}
+		k = sg->len - off < n ? sg->len - off : n;
+		memcpy((uint8_t *)sg->ptr + off, src, k);
+		src += k;
+		n -= k;
+		off = 0;
+	}
+}
+
+/*
+ * Header and frame into the held chains (all of them: receive() held
+ * just enough), pushed. Every chain holds at least the header.
+ */
+static void fill_chains(struct net *n, struct mv_virtq *q,
+			const struct mv_netmeta *m, const uint8_t *frame,
+			uint32_t len)
+{
+	uint8_t hdr[HDR_BYTES];
+	uint32_t done = 0;
+
+	hdr[0] = m->flags;
+	hdr[1] = m->gso_type;
+	put_le16(hdr + 2, m->hdr_len);
+	put_le16(hdr + 4, m->gso_size);
+	put_le16(hdr + 6, m->csum_start);
+	put_le16(hdr + 8, m->csum_offset);
+	put_le16(hdr + 10, (uint16_t)n->nheld);	/* num_buffers */
+	for (unsigned int i = 0; i < n->nheld; i++) {
+		const struct mv_virtq_chain *c = &n->held[i];
+		uint32_t skip = i ? 0 : HDR_BYTES;
+		uint32_t k = c->in_len - skip < len - done ?
+			     c->in_len - skip : len - done;
+
+		if (!i)
+			chain_put(c, 0, hdr, HDR_BYTES);
+		chain_put(c, skip, frame + done, k);
+		done += k;
+		mv_virtq_push(q, c->head, skip + k);
+	}
+	n->nheld = 0;
+	n->pool_used = 0;
+}
+
+/*
+ * Hold receive chains until they take need bytes: 1 (enough), 0 (the
+ * driver has no more buffers now), -1 (the frame cannot fit: one chain
+ * without MRG_RXBUF, or HELD_MAX; the chains stay held), or a violation.
+ */
+static int hold_chains(struct net *n, struct mv_virtq *q, uint32_t need)
+{
+	bool mrg = n->dev->features & BIT(VIRTIO_NET_F_MRG_RXBUF);
+	uint32_t have = 0;
+
+	for (unsigned int i = 0; i < n->nheld; i++)
+		have += n->held[i].in_len;
+	while (have < need) {
+		struct mv_virtq_chain *c = &n->held[n->nheld];
+		unsigned int room = POOL_SEGS - n->pool_used;
+		int r;
+
+		if ((n->nheld && !mrg) || n->nheld == HELD_MAX || !room)
+			return -1;
+		c->seg = n->pool + n->pool_used;
+		c->max_segs = room < SEGS ? room : SEGS;
+		r = mv_virtq_pop(q, c);
+		if (r <= 0)
+			return r == 0 ? 0 : -2;
+		if (c->nr_out || c->in_len < HDR_BYTES) {
+			mv_virtio_fail(n->dev, "receive chain %u: %s", c->head,
+				       c->nr_out ? "device-readable buffers" :
+				       "shorter than the 12-byte header");
+			return -2;
+		}
+		n->pool_used += c->nr_in;
+		n->nheld++;
+		have += c->in_len;
+	}
+	return 1;
+}
+
 /* Move pending frames into receive chains while there are both. */
 static void receive(struct mv_virtio_dev *dev)
 {
 	struct net *n = dev->priv;
 	struct mv_virtq *q = mv_virtio_queue(dev, RXQ);
-	struct mv_virtq_chain *ch = &n->rx_chain;
-	unsigned int tail = n->rx_tail;
+	uint32_t tail = n->rx_tail;
 	bool pushed = false;
 
 	if (!q)
 		return;
+	sync_offloads(n);
 	while (tail != __atomic_load_n(&n->rx_head, __ATOMIC_ACQUIRE)) {
-		const struct slot *s = &n->ring[tail % RING_SLOTS];
-		uint8_t hdr[HDR_BYTES] = { 0 };
-		uint32_t w;
+		uint32_t pos = tail % RING_BYTES;
+		const struct rec *r = (const struct rec *)(n->ring + pos);
+		struct mv_netmeta m;
+		int got;
 
-		if (!n->held) {
-			ch->max_segs = SEGS;
-			ch->seg = n->rx_seg;
-			if (mv_virtq_pop(q, ch) <= 0)
-				break;
-			if (ch->nr_out || ch->in_len < HDR_BYTES) {
-				mv_virtio_fail(dev, "receive chain %u: %s",
-					       ch->head, ch->nr_out ?
-					       "device-readable buffers" :
-					       "shorter than the 12-byte "
-					       "header");
-				return;
-			}
-			n->held = true;
-		}
-		tail++;
-		if (ch->in_len < HDR_BYTES + s->len) {
-			/* The chain waits for the next frame. */
-			warn_once(n, &n->rx_too_big, "a received frame is "
-				  "larger than the guest's receive buffer");
+		if (r->len == REC_WRAP) {
+			tail += RING_BYTES - pos;
 			continue;
 		}
-		hdr[10] = 1;		/* num_buffers */
-		/* One write of header and frame would need a bounce copy. */
-		w = mv_virtq_chain_write(ch, hdr, HDR_BYTES);
-		{
-			/* The frame after the header: shift the segments. */
-			struct mv_virtq_chain rest = *ch;
-			struct mv_virtq_seg *seg = n->rx_rest;
-			unsigned int i = 0, k = 0;
-			uint32_t skip = HDR_BYTES;
-
-			while (i < ch->nr_in && skip >= ch->seg[i].len)
-				skip -= ch->seg[i++].len;
-			for (; i < ch->nr_in; i++, skip = 0, k++) {
-				seg[k].ptr = (uint8_t *)ch->seg[i].ptr + skip;
-				seg[k].len = ch->seg[i].len - skip;
+		m = r->meta;
+		if (!meta_negotiated(n, &m)) {
+			n->rx_stale++;	/* sent before a renegotiation */
+		} else {
+			got = hold_chains(n, q, HDR_BYTES + r->len);
+			if (got == 0)
+				break;	/* wait for buffers */
+			if (got < -1)
+				return;	/* violation: reset ahead */
+			if (got < 0) {
+				/* The chains wait for the next frame. */
+				warn_once(n, &n->rx_too_big, "a received "
+					  "frame is larger than the guest's "
+					  "receive buffers");
+			} else {
+				fill_chains(n, q, &m, r->data, r->len);
+				pushed = true;
 			}
-			rest.seg = seg;
-			rest.nr_in = k;
-			rest.in_len = ch->in_len - HDR_BYTES;
-			w += mv_virtq_chain_write(&rest, s->data, s->len);
 		}
-		mv_virtq_push(q, ch->head, w);
-		n->held = false;
-		pushed = true;
+		tail += rec_bytes(r->len);
+		/* Room for the producer as soon as possible. */
+		__atomic_store_n(&n->rx_tail, tail, __ATOMIC_RELEASE);
 	}
-	__atomic_store_n(&n->rx_tail, tail, __ATOMIC_RELEASE);
 	if (pushed)
 		mv_virtq_done(q);
 }
 
 static void net_notify(struct mv_virtio_dev *dev, unsigned int qidx)
 {
+	sync_offloads(dev->priv);
 	if (qidx == TXQ)
 		transmit(dev);
 	else
@@ -215,26 +407,37 @@ static void net_poll(struct mv_virtio_dev *dev)
 }
 
 /* A frame from the switch (its thread; never blocks). */
-static void net_deliver(void *ctx, const void *frame, size_t len)
+static void net_deliver(void *ctx, const void *frame, size_t len,
+			const struct mv_netmeta *meta)
 {
 	struct net *n = ctx;
-	unsigned int head = n->rx_head;
-	struct slot *s;
+	uint32_t head = n->rx_head, pos = head % RING_BYTES, need, pad = 0;
+	struct rec *r;
 
-	if (len > FRAME_MAX) {
+	if (len > MV_NETFRAME_MAX) {
 		warn_once(n, &n->rx_too_big, "a received frame is larger "
-			  "than 1518 bytes (no offloads negotiated)");
+			  "than 64 KiB + 64 bytes");
 		return;
 	}
-	if (head - __atomic_load_n(&n->rx_tail, __ATOMIC_ACQUIRE) >=
-	    RING_SLOTS) {
+	need = rec_bytes((uint32_t)len);
+	if (pos + need > RING_BYTES)
+		pad = RING_BYTES - pos;
+	if (head + pad + need - __atomic_load_n(&n->rx_tail,
+						__ATOMIC_ACQUIRE) >
+	    RING_BYTES) {
 		n->rx_ring_full++;	/* the guest is not keeping up */
 		return;
 	}
-	s = &n->ring[head % RING_SLOTS];
-	s->len = (uint32_t)len;
-	memcpy(s->data, frame, len);
-	__atomic_store_n(&n->rx_head, head + 1, __ATOMIC_RELEASE);
+	if (pad) {
+		((struct rec *)(n->ring + pos))->len = REC_WRAP;
+		head += pad;
+		pos = 0;
+	}
+	r = (struct rec *)(n->ring + pos);
+	r->len = (uint32_t)len;
+	r->meta = *meta;
+	memcpy(r->data, frame, len);
+	__atomic_store_n(&n->rx_head, head + need, __ATOMIC_RELEASE);
 	mv_virtio_kick(n->dev);
 }
 
@@ -258,7 +461,10 @@ static void net_reset(struct mv_virtio_dev *dev)
 	struct net *n = dev->priv;
 
 	/* Frames for the driver's previous life go, and its buffers. */
-	n->held = false;
+	n->nheld = 0;
+	n->pool_used = 0;
+	n->port_features = 0;
+	mv_netport_set_offloads(n->port, 0);
 	__atomic_store_n(&n->rx_tail, __atomic_load_n(&n->rx_head,
 						      __ATOMIC_ACQUIRE),
 			 __ATOMIC_RELEASE);
@@ -330,8 +536,15 @@ static int net_probe(struct mv_virtio_dev *dev, const struct mv_dt_node *node)
 	char port[MV_NETPORT_NAME_MAX];
 	const uint8_t *mac;
 	uint32_t mac_len = 0;
+	const char *offloads = mv_dt_string(node, "offloads");
 	struct net *n;
 
+	if (offloads && strcmp(offloads, "on") && strcmp(offloads, "off")) {
+		mv_log(MV_LOG_ERR, "virtio-net: guest %s: device %s: offloads "
+		       "must be \"on\" or \"off\"\n", dev->guest_name,
+		       dev->name);
+		return -MV_EINVAL;
+	}
 	if (!sw_name || !sw_name[0]) {
 		mv_log(MV_LOG_ERR, "virtio-net: guest %s: device %s: needs "
 		       "switch = \"<netswitch>\"\n", dev->guest_name,
@@ -355,6 +568,17 @@ static int net_probe(struct mv_virtio_dev *dev, const struct mv_dt_node *node)
 	n = mv_zalloc(sizeof(*n));
 	if (!n)
 		return -MV_ENOMEM;
+	n->ring = mv_page_alloc(RING_ORDER);
+	n->tx_buf = mv_malloc(TX_BUF);
+	if (!n->ring || !n->tx_buf) {
+		if (n->ring)
+			mv_page_free(n->ring, RING_ORDER);
+		mv_free(n->tx_buf);
+		mv_free(n);
+		return -MV_ENOMEM;
+	}
+	if (offloads && !strcmp(offloads, "off"))
+		dev->offered &= ~OFFLOAD_FEATURES;
 	n->dev = dev;
 	if (mac)
 		memcpy(n->mac, mac, 6);
@@ -362,9 +586,12 @@ static int net_probe(struct mv_virtio_dev *dev, const struct mv_dt_node *node)
 		generate_mac(n);
 	dev->priv = n;
 	mv_snprintf(port, sizeof(port), "%s/%s", dev->guest_name, dev->name);
-	n->port = mv_netport_add(sw, port, net_deliver, n);
+	/* Offloads follow the driver's features once it has some. */
+	n->port = mv_netport_add(sw, port, 0, net_deliver, n);
 	if (!n->port) {
 		dev->priv = NULL;
+		mv_page_free(n->ring, RING_ORDER);
+		mv_free(n->tx_buf);
 		mv_free(n);
 		return -MV_ENOMEM;
 	}
@@ -378,14 +605,16 @@ static void net_remove(struct mv_virtio_dev *dev)
 	/* Returns once net_deliver cannot reach n any more. */
 	mv_netport_remove(n->port);
 	dev->priv = NULL;
+	mv_page_free(n->ring, RING_ORDER);
+	mv_free(n->tx_buf);
 	mv_free(n);
 }
 
 static const struct mv_virtio_backend_ops net_ops = {
 	.module = "virtio-net",
 	.device_id = MV_VIRTIO_ID_NET,
-	.features = (1ull << VIRTIO_NET_F_MAC) |
-		    (1ull << VIRTIO_NET_F_STATUS),
+	.features = BIT(VIRTIO_NET_F_MAC) | BIT(VIRTIO_NET_F_STATUS) |
+		    BIT(VIRTIO_NET_F_MRG_RXBUF) | OFFLOAD_FEATURES,
 	.num_queues = 2,
 	.queue_max = QUEUE_MAX,
 	.config_size = CONFIG_SIZE,
@@ -399,6 +628,6 @@ static const struct mv_virtio_backend_ops net_ops = {
 
 MV_VIRTIO_BACKEND("net", net_ops);
 MV_MODULE(virtio-net, MV_VIRTIO_BACKEND_INIT, MV_VIRTIO_BACKEND_EXIT);
-MV_MODULE_VERSION("1.0");
+MV_MODULE_VERSION("1.1");
 MV_MODULE_LICENSE("GPL-2.0");
 MV_MODULE_DESCRIPTION("VirtIO network backend on a netswitch port");
