@@ -20,46 +20,6 @@
 
 #include "mv_test.h"
 
-int mv_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
-{
-	return vsnprintf(buf, size, fmt, ap);
-}
-
-int mv_snprintf(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-	return n;
-}
-
-void *mv_zalloc(size_t size)
-{
-	return calloc(1, size);
-}
-
-void mv_free(void *p)
-{
-	free(p);
-}
-
-/* MV_VIRTIO_BACKEND's init and exit (virtio_mmio.c, not linked here). */
-int mv_virtio_backend_register(const char *name,
-			       const struct mv_virtio_backend_ops *ops)
-{
-	(void)name;
-	(void)ops;
-	return 0;
-}
-
-void mv_virtio_backend_unregister(const struct mv_virtio_backend_ops *ops)
-{
-	(void)ops;
-}
-
 static unsigned int pages_live, fail_after = ~0u;
 
 void *mv_page_alloc_zeroed(unsigned int order)

@@ -22,35 +22,9 @@
 
 #define CHECK_GT(a, b) CHECK_OP(a, >, b)
 
-int mv_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
-{
-	return vsnprintf(buf, size, fmt, ap);
-}
-
-int mv_snprintf(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-	return n;
-}
-
-void *mv_zalloc(size_t size)
-{
-	return calloc(1, size);
-}
-
 void *mv_malloc(size_t size)
 {
 	return malloc(size);
-}
-
-void mv_free(void *p)
-{
-	free(p);
 }
 
 void *mv_page_alloc(unsigned int order)
@@ -62,19 +36,6 @@ void mv_page_free(void *page, unsigned int order)
 {
 	(void)order;
 	free(page);
-}
-
-int mv_virtio_backend_register(const char *name,
-			       const struct mv_virtio_backend_ops *ops)
-{
-	(void)name;
-	(void)ops;
-	return 0;
-}
-
-void mv_virtio_backend_unregister(const struct mv_virtio_backend_ops *ops)
-{
-	(void)ops;
 }
 
 /* The netswitch, stubbed: one port. */
