@@ -22,24 +22,7 @@ import mvtest  # noqa: E402
 
 MARKER = "MODVISOR-GUEST-READY"
 BOOTARGS = "console=ttyAMA0 nokaslr hostname=linux0"
-GUEST = """\
-		linux0 {
-			compatible = "modvisor,guest";
-			vcpus = <2>;
-			memory = <0x0 0x40000000 0x0 0x10000000>;
-			kernel = "guests/linux/Image";
-			initrd = "guests/linux/rootfs.cpio.gz";
-			bootargs = "%s";
-			autostart;
-			devices {
-				uart@9000000 {
-					compatible = "arm,pl011", "arm,primecell";
-					reg = <0x0 0x9000000 0x0 0x1000>;
-					interrupts = <0 1 4>;
-				};
-			};
-		};
-""" % BOOTARGS
+GUEST = mvtest.linux_node("linux0")  # 2 vCPUs, 256 MiB, a PL011
 
 
 def time_to_marker(cmd, args):

@@ -46,6 +46,17 @@ static int no_switch(const char *name)
 	return -MV_ENOENT;
 }
 
+/* What a port accepts: "csum,tso4,tso6", "-" for plain frames only. */
+static const char *offload_names(unsigned int offloads)
+{
+	static const char *const names[8] = {
+		"-", "csum", "tso4", "csum,tso4", "tso6", "csum,tso6",
+		"tso4,tso6", "csum,tso4,tso6",
+	};
+
+	return names[offloads & 7];
+}
+
 static int ports_cmd(const char *sw)
 {
 	struct mv_netswitch_info in;
@@ -59,16 +70,20 @@ static int ports_cmd(const char *sw)
 	for (unsigned int i = 0; !mv_netport_info_at(sw, i, &p); i++)
 		if ((int)strlen(p.name) > width)
 			width = (int)strlen(p.name);
-	mv_printf("%-*s %10s %12s %10s %12s %7s %5s\n", width, "port",
-		  "rx frames", "rx bytes", "tx frames", "tx bytes", "drops",
-		  "MACs");
+	mv_printf("%-*s %10s %12s %10s %12s %7s %5s %8s %9s  %s\n", width,
+		  "port", "rx frames", "rx bytes", "tx frames", "tx bytes",
+		  "drops", "MACs", "bad meta", "segmented", "offloads");
 	for (unsigned int i = 0; !mv_netport_info_at(sw, i, &p); i++) {
-		mv_printf("%-*s %10llu %12llu %10llu %12llu %7llu %5u\n",
+		mv_printf("%-*s %10llu %12llu %10llu %12llu %7llu %5u %8llu "
+			  "%9llu  %s\n",
 			  width, p.name, (unsigned long long)p.rx_frames,
 			  (unsigned long long)p.rx_bytes,
 			  (unsigned long long)p.tx_frames,
 			  (unsigned long long)p.tx_bytes,
-			  (unsigned long long)p.drops, p.macs);
+			  (unsigned long long)p.drops, p.macs,
+			  (unsigned long long)p.bad_meta,
+			  (unsigned long long)p.segmented,
+			  offload_names(p.offloads));
 		shown++;
 	}
 	mv_printf("%s: %u port%s; frames forwarded %llu, flooded %llu, "
