@@ -36,6 +36,20 @@ void mv_host_stats(struct mv_host_stats *st)
 	}
 }
 
+/* Including a wait under way, which may last as long as nothing happens. */
+static u64 idle_ticks(const struct mv_cpu *c)
+{
+	for (;;) {
+		u64 since = MV_READ_ONCE(c->idle_since);
+		u64 ticks = MV_READ_ONCE(c->idle_ticks);
+
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (MV_READ_ONCE(c->idle_since) != since)
+			continue;	/* the wait ended meanwhile */
+		return since ? ticks + mv_arch_counter() - since : ticks;
+	}
+}
+
 int mv_cpu_stats(unsigned int cpu, struct mv_cpu_stats *st)
 {
 	if (cpu >= mv_nr_cpus)
@@ -45,6 +59,7 @@ int mv_cpu_stats(unsigned int cpu, struct mv_cpu_stats *st)
 	st->timer_irqs = MV_READ_ONCE(mv_cpus[cpu].timer_irqs);
 	st->ipis_sent = MV_READ_ONCE(mv_cpus[cpu].ipis_sent);
 	st->ipis_received = MV_READ_ONCE(mv_cpus[cpu].ipis_received);
+	st->idle_ns = mv_ticks_to_ns(idle_ticks(&mv_cpus[cpu]));
 	return 0;
 }
 

@@ -553,8 +553,16 @@ void mv_sched_idle_loop(void)
 
 	for (;;) {
 		mv_arch_irq_disable();
-		if (!s->need_resched && mv_rq_top_prio(&s->rq) < 0)
+		if (!s->need_resched && mv_rq_top_prio(&s->rq) < 0) {
+			struct mv_cpu *c = mv_this_cpu();
+			u64 since = mv_arch_counter();
+
+			MV_WRITE_ONCE(c->idle_since, since);
 			mv_arch_wait_for_interrupt();
+			MV_WRITE_ONCE(c->idle_ticks, c->idle_ticks +
+				      mv_arch_counter() - since);
+			MV_WRITE_ONCE(c->idle_since, 0);
+		}
 		mv_arch_irq_enable();
 		if (s->need_resched || mv_rq_top_prio(&s->rq) >= 0)
 			preempt();

@@ -6,8 +6,11 @@
  * pending interrupts to list registers before the vCPU enters the guest
  * and reads them back when it needs to. More pending interrupts than
  * list registers wait in the model (the software overflow queue) with the
- * underflow maintenance interrupt armed; level-sensitive interrupts ask
- * for an EOI maintenance interrupt so a line still high is re-delivered.
+ * underflow maintenance interrupt armed. A level-sensitive interrupt asks
+ * for an EOI maintenance interrupt only while its line is high, so a line
+ * still high at EOI is re-delivered; a guest that lowers the line first
+ * (the usual acknowledge of an emulated device, itself a trap) completes
+ * the interrupt without another exit.
  * One lock per guest guards the model: interrupts are rare next to traps.
  */
 #include <mv/arch.h>
@@ -170,6 +173,8 @@ static void vgic_sync(struct mv_vcpu *v)
 			/* Fired again while the guest handled it. */
 			lr_write(i, lr | LR_STATE_PENDING);
 			irq->pending = false;
+		} else if (!irq->edge && !!(lr & LR_EOI) != irq->level) {
+			lr_write(i, irq->level ? lr | LR_EOI : lr & ~LR_EOI);
 		}
 	}
 }
@@ -247,7 +252,7 @@ static void vgic_flush_locked(struct mv_vcpu *v)
 		     ((u64)irq->priority << LR_PRIO_SHIFT);
 		if (irq->active)
 			lr |= LR_STATE_ACTIVE;
-		if (!irq->edge)
+		if (!irq->edge && irq->level)
 			lr |= LR_EOI;
 		irq->pending = false;
 		irq->in_lr = true;

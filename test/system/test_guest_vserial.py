@@ -2,16 +2,20 @@
 # SPDX-License-Identifier: GPL-2.0
 """The guest console ports from the terminal, with two test guests: vs
 beats ("heartbeat"), ec runs "echo" (it reads its UART with the receive
-interrupt and prints each typed line back as "tg: echo: <line>").
+interrupt and prints each typed line back as "tg: echo: <line>"; with
+echo-hold=3 its handler leaves the first key's interrupt unserved 3
+times, EOI with the level line still high, while it spins: the key "x"
+arrives only if each is delivered again at once).
 vserial list shows both ports and vs/uart's byte count; vserial dump
 prints the raw output; vserial bind vs/uart prints the hint, replays the
 recent output (the banner) and then the live beats raw, with no [vs/uart]
 log line meanwhile; Ctrl-] Ctrl-] and Ctrl-] x keep the port bound;
 Ctrl-] q detaches, the prompt answers and log-prefixed beats come back,
 numbered on from the last raw one. Binding by guest name picks the same
-port. Then vserial bind ec: "hello" and Enter typed a key at a time come
+port. Then vserial bind ec: "x" comes back as "held 3 times, then got
+'x'", then "hello" and Enter typed a key at a time come
 back raw as "tg: echo: hello", "quit" and Enter end the echo test with
-"tg: echo: PASS 2 lines" having received exactly the 11 bytes typed,
+"tg: echo: PASS 2 lines" having received exactly the 12 bytes typed,
 with no [ec/uart] log line while bound (vs's log lines may come in
 between and are left out); Ctrl-] q detaches, vserial dump ec/uart holds
 the lines."""
@@ -77,6 +81,10 @@ def test_echo(m, t):
                                for _, l in mvtest.guest_lines(s, E)), 10,
                  "ec's tg: echo ready", since=0)
     at = bind(m, t, "%s/uart" % E, E)
+    type_keys(m, "x")
+    m.read_until(lambda s: "tg: echo: held 3 times, then got 'x'"
+                 in raw_lines(s), 10, "ec's held interrupt delivered again",
+                 since=at)
     type_keys(m, "hello\r")
     m.read_until(lambda s: "tg: echo: hello" in raw_lines(s), 10,
                  "the raw echo of hello", since=at)
@@ -89,7 +97,8 @@ def test_echo(m, t):
           "log lines of ec/uart while bound:\n%s" % bound)
     got = [l for l in raw_lines(bound) if l.startswith("tg: ")]
     want = [r"tg: echo: hello", r"tg: echo: quit",
-            r"tg: echo: PASS 2 lines 11 bytes \d+ irqs", r"tg: done"]
+            r"tg: echo: PASS 2 lines 12 bytes \d+ irqs \(3 held\)",
+            r"tg: done"]
     check(len(got) >= 4 and
           all(re.fullmatch(w, g) for w, g in zip(want, got[-4:])),
           "ec's raw output while bound ends with:\n%s\nwant:\n%s"
@@ -113,7 +122,7 @@ def list_ports(t):
 
 def test(args):
     frag = mvtest.guests_fragment(mvtest.guest_node(G, "heartbeat"),
-                                  mvtest.guest_node(E, "echo"))
+                                  mvtest.guest_node(E, "echo echo-hold=3"))
     with tempfile.TemporaryDirectory() as tmp:
         m = mvtest.boot_guests(tmp, args, frag)
         t = mvtest.Terminal(m)

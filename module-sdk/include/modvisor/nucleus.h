@@ -51,6 +51,7 @@ void mv_host_stats(struct mv_host_stats *st);
 struct mv_cpu_stats {
 	_Bool online;
 	uint64_t irqs, timer_irqs, ipis_sent, ipis_received;
+	uint64_t idle_ns;	/* time spent waiting for work */
 };
 int mv_cpu_stats(unsigned int cpu, struct mv_cpu_stats *st);
 /* The boot arguments (/chosen/bootargs), "" if none, and whether they

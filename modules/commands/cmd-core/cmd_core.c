@@ -93,6 +93,17 @@ static int host_cmd(int argc, char **argv)
 	mv_printf("interrupts: %lu (%lu timer, %lu IPIs)\n",
 		  (unsigned long)st.irqs, (unsigned long)st.timer_irqs,
 		  (unsigned long)st.ipis);
+	mv_printf("idle:      ");
+	for (unsigned int i = 0; i < st.cpus; i++) {
+		struct mv_cpu_stats cs;
+
+		if (mv_cpu_stats(i, &cs) || !cs.online)
+			continue;
+		mv_printf(" cpu%u %lu.%03lu s", i,
+			  (unsigned long)(cs.idle_ns / 1000000000ULL),
+			  (unsigned long)(cs.idle_ns / 1000000 % 1000));
+	}
+	mv_printf("\n");
 	return 0;
 }
 

@@ -22,6 +22,9 @@ struct mv_cpu {
 	u64 timer_irqs;
 	u64 ipis_received;
 	u64 ipis_sent;
+	/* Idle time: finished waits, and the start of the one under way. */
+	u64 idle_ticks;
+	u64 idle_since;		/* 0: not waiting */
 };
 
 extern struct mv_cpu mv_cpus[MV_MAX_CPUS];
