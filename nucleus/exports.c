@@ -57,6 +57,8 @@ MV_EXPORT(mv_thread_create);
 MV_EXPORT(mv_thread_exit);
 MV_EXPORT(mv_current);
 MV_EXPORT(mv_yield);
+MV_EXPORT(mv_irq_save);
+MV_EXPORT(mv_irq_restore);
 MV_EXPORT(mv_sleep_ns);
 MV_EXPORT(mv_sleep_until);
 MV_EXPORT(mv_waitq_new);

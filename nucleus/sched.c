@@ -271,6 +271,16 @@ static void preempt(void)
 	schedule(true);
 }
 
+unsigned long mv_irq_save(void)
+{
+	return mv_arch_irq_save();
+}
+
+void mv_irq_restore(unsigned long flags)
+{
+	mv_arch_irq_restore(flags);
+}
+
 void mv_yield(void)
 {
 	preempt();

@@ -25,6 +25,13 @@ void mv_sleep_ns(uint64_t ns);
 /* Until the system counter reaches deadline (see mv_counter()). */
 void mv_sleep_until(uint64_t deadline_ticks);
 void mv_schedule(void);
+/*
+ * Interrupts, and so preemption, off on this CPU: for a thread's short
+ * critical section shared with vCPU exit paths (which run with them off),
+ * so that an exit path never spins on a preempted thread.
+ */
+unsigned long mv_irq_save(void);
+void mv_irq_restore(unsigned long flags);
 
 struct mv_waitq *mv_waitq_new(void);
 void mv_waitq_delete(struct mv_waitq *wq);

@@ -19,7 +19,8 @@
  * Every backend callback runs with the device's transport lock held, on
  * a vCPU's exit path (a register access of that device): it must not
  * block. The functions below that take a device or a queue may only be
- * called from those callbacks, except mv_virtio_kick (any thread).
+ * called from those callbacks, except mv_virtio_kick (any thread) and
+ * mv_virtio_poll_now (any thread, not an interrupt handler).
  */
 #ifndef MODVISOR_VIRTIO_H
 #define MODVISOR_VIRTIO_H
@@ -112,7 +113,7 @@ struct mv_virtio_backend_ops {
 			     unsigned int width, uint32_t val);
 	/* The driver notified queue qidx (ready), or DRIVER_OK was set. */
 	void (*queue_notify)(struct mv_virtio_dev *dev, unsigned int qidx);
-	/* Work asked for with mv_virtio_kick (optional). */
+	/* Work asked for with mv_virtio_kick / _poll_now (optional). */
 	void (*poll)(struct mv_virtio_dev *dev);
 	void (*reset)(struct mv_virtio_dev *dev);	/* device reset */
 	void (*remove)(struct mv_virtio_dev *dev);	/* guest destroyed */
@@ -170,5 +171,13 @@ void mv_virtio_fail(struct mv_virtio_dev *dev, const char *fmt, ...);
  * vCPU's exit path (raises the interrupt line so the guest comes to look).
  */
 void mv_virtio_kick(struct mv_virtio_dev *dev);
+/*
+ * From a thread (not an interrupt handler): run the backend's poll now,
+ * under the device's lock with interrupts off (a vCPU in the device is
+ * waited for), and raise the interrupt only if what it used asks for one
+ * (EVENT_IDX, NO_INTERRUPT): a driver busy polling its queues is left
+ * alone. Keep poll short: vCPU exits of the device wait for it.
+ */
+void mv_virtio_poll_now(struct mv_virtio_dev *dev);
 
 #endif

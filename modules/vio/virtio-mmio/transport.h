@@ -10,7 +10,8 @@
  *
  * Locking (virtio_mmio.c): vmmio_read/write/reset/settle and every
  * backend callback run under the device's lock, taken on vCPU exit paths
- * only; mv_virtio_kick is the one entry from other threads (atomics).
+ * and, with interrupts off, by threads (mv_virtio_poll_now, reset);
+ * mv_virtio_kick takes no lock (atomics).
  */
 #ifndef VIRTIO_MMIO_TRANSPORT_H
 #define VIRTIO_MMIO_TRANSPORT_H

@@ -11,13 +11,15 @@
  * exists.
  *
  * Register accesses come from vCPU exit paths and take the device's
- * spinlock; no other thread takes it (mv_virtio_kick is lock-free), so a
- * vCPU never spins on a preempted thread.
+ * spinlock. Threads take it too (mv_virtio_poll_now, device reset) with
+ * interrupts off, so a holder is never preempted and a vCPU spins at
+ * most for one short section; mv_virtio_kick is lock-free.
  */
 #include <modvisor/errno.h>
 #include <modvisor/emulator.h>
 #include <modvisor/module.h>
 #include <modvisor/nucleus.h>
+#include <modvisor/sched.h>
 #include <modvisor/virtio.h>
 #include "transport.h"
 
@@ -34,7 +36,7 @@ static struct backend backends[MAX_BACKENDS];
 static int registry_lock;
 
 struct vmmio_dev {
-	struct mv_virtio_transport t;
+	struct mv_virtio_transport t;	/* first: dev->transport is &t */
 	struct mv_emu *emu;
 	struct mv_module *owner;	/* the backend's module, held */
 	int lock;
@@ -59,6 +61,21 @@ static void spin_lock(int *lock)
 static void spin_unlock(int *lock)
 {
 	__atomic_store_n(lock, 0, __ATOMIC_RELEASE);
+}
+
+/* A device's lock: from threads too, so interrupts go off first. */
+static unsigned long dev_lock(struct vmmio_dev *d)
+{
+	unsigned long flags = mv_irq_save();
+
+	spin_lock(&d->lock);
+	return flags;
+}
+
+static void dev_unlock(struct vmmio_dev *d, unsigned long flags)
+{
+	spin_unlock(&d->lock);
+	mv_irq_restore(flags);
 }
 
 int mv_virtio_backend_register(const char *name,
@@ -203,12 +220,12 @@ static int vmmio_emu_read(struct mv_emu *emu, uint64_t offset,
 			  unsigned int width, uint64_t *val)
 {
 	struct vmmio_dev *d = emu->priv;
+	unsigned long flags = dev_lock(d);
 	int err;
 
-	spin_lock(&d->lock);
 	vmmio_settle(&d->t);	/* InterruptStatus sees kicked work */
 	err = vmmio_read(&d->t, offset, width, val);
-	spin_unlock(&d->lock);
+	dev_unlock(d, flags);
 	return err ? -MV_EINVAL : 0;
 }
 
@@ -216,25 +233,25 @@ static int vmmio_emu_write(struct mv_emu *emu, uint64_t offset,
 			   unsigned int width, uint64_t val)
 {
 	struct vmmio_dev *d = emu->priv;
+	unsigned long flags = dev_lock(d);
 	int err;
 
-	spin_lock(&d->lock);
 	err = vmmio_write(&d->t, offset, width, val);
 	vmmio_settle(&d->t);
-	spin_unlock(&d->lock);
+	dev_unlock(d, flags);
 	return err ? -MV_EINVAL : 0;
 }
 
 static void vmmio_emu_reset(struct mv_emu *emu)
 {
 	struct vmmio_dev *d = emu->priv;
+	unsigned long flags = dev_lock(d);
 
-	spin_lock(&d->lock);
 	vmmio_reset(&d->t);
 	d->t.line = false;
 	__atomic_store_n(&d->t.kicked, 0, __ATOMIC_SEQ_CST);
 	irq_line(d, false);
-	spin_unlock(&d->lock);
+	dev_unlock(d, flags);
 }
 
 static void vmmio_emu_remove(struct mv_emu *emu)
@@ -247,6 +264,17 @@ static void vmmio_emu_remove(struct mv_emu *emu)
 		mv_module_put(d->owner);
 	emu->priv = NULL;
 	mv_free(d);
+}
+
+void mv_virtio_poll_now(struct mv_virtio_dev *dev)
+{
+	struct vmmio_dev *d = (struct vmmio_dev *)dev->transport;
+	unsigned long flags;
+
+	__atomic_store_n(&d->t.pending, 1, __ATOMIC_SEQ_CST);
+	flags = dev_lock(d);
+	vmmio_settle(&d->t);
+	dev_unlock(d, flags);
 }
 
 static const struct mv_emu_ops vmmio_ops = {
@@ -273,3 +301,4 @@ MV_EXPORT(mv_virtq_chain_write);
 MV_EXPORT(mv_virtio_config_changed);
 MV_EXPORT(mv_virtio_fail);
 MV_EXPORT(mv_virtio_kick);
+MV_EXPORT(mv_virtio_poll_now);

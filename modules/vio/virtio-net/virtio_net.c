@@ -29,11 +29,12 @@
  * metadata; the switch copies it and never blocks. Receive: the switch
  * thread calls net_deliver, which copies the frame and its metadata into
  * a lock-free single-producer byte ring of variable-size records (512 KiB
- * a device) and calls mv_virtio_kick; the transport then runs net_poll
- * under its lock on the guest's next register access, which moves
- * frames into receive chains. Frames wait in the ring while the driver
- * has no receive buffer (its notification of new ones drains it); a
- * full ring drops and counts.
+ * a device) and calls mv_virtio_poll_now: net_poll moves frames into
+ * receive chains at once, and the guest is interrupted only if its
+ * driver asks for it (a driver polling its receive queue is not), so
+ * frames that arrive while it polls are taken in one batch. Frames wait
+ * in the ring while the driver has no receive buffer (its notification
+ * of new ones drains it); a full ring drops and counts.
  */
 #include <modvisor/device.h>
 #include <modvisor/errno.h>
@@ -438,7 +439,7 @@ static void net_deliver(void *ctx, const void *frame, size_t len,
 	r->meta = *meta;
 	memcpy(r->data, frame, len);
 	__atomic_store_n(&n->rx_head, head + need, __ATOMIC_RELEASE);
-	mv_virtio_kick(n->dev);
+	mv_virtio_poll_now(n->dev);
 }
 
 /* struct virtio_net_config: mac[6], status (le16). */

@@ -4,9 +4,11 @@
  * the transport, shared by unit.virtio_blk and unit.virtio_net: the
  * nucleus's formatting and heap on the C library, and the backend
  * registry of virtio_mmio.c (not linked: a backend under test is driven
- * by the test directly).
+ * by the test directly), and its mv_virtio_poll_now without the lock (one
+ * thread here).
  */
 #include <modvisor/virtio.h>
+#include "../../../modules/vio/virtio-mmio/transport.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,4 +50,10 @@ int mv_virtio_backend_register(const char *name,
 void mv_virtio_backend_unregister(const struct mv_virtio_backend_ops *ops)
 {
 	(void)ops;
+}
+
+void mv_virtio_poll_now(struct mv_virtio_dev *dev)
+{
+	dev->transport->pending = 1;
+	vmmio_settle(dev->transport);
 }
