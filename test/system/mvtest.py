@@ -380,14 +380,15 @@ def virtio_node(kind, slot, props=""):
        kind, "".join("\n\t\t\t\t\t" + p for p in props.split("\n") if p))
 
 
-def boot_linux(tmp, args, *nodes, timeout=60, files=None):
+def boot_linux(tmp, args, *nodes, timeout=60, files=None, dts=""):
     """Boot these Linux guest nodes (the images packed uncompressed), with
-    more files in the initrd (initrd path: host path)."""
+    more files in the initrd (initrd path: host path) and more overlay
+    source (dts, e.g. another netswitch)."""
     images = os.path.join(args.build, "arm64", "guests", "linux")
     files = dict(files or {})
     files.update({"guests/linux/" + f: os.path.join(images, f)
                   for f in ("Image", "rootfs.cpio.gz")})
-    dtbo = board_overlay(tmp, guests_fragment(*nodes))
+    dtbo = board_overlay(tmp, guests_fragment(*nodes) + dts)
     initrd = pack_initrd(tmp, args.build, args.mvmod, dtbo, files=files,
                          gzip=False)
     return Machine(args.image, ["-initrd", initrd], timeout=timeout)

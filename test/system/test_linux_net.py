@@ -18,46 +18,12 @@ verifies every checksum. 4 MiB of random bytes go each way over each
 switch with nc and must arrive with the same sha256.
 No warning or error in the hypervisor's log."""
 
-import os
 import re
 import tempfile
-import time
 
 import mvtest
 from mvtest import check
 
-GUEST = """\
-		%s {
-			compatible = "modvisor,guest";
-			vcpus = <1>;
-			memory = <0x0 0x40000000 0x0 0x10000000>;
-			kernel = "guests/linux/Image";
-			initrd = "guests/linux/rootfs.cpio.gz";
-			bootargs = "console=ttyAMA0 nokaslr hostname=%s";
-			autostart;
-			devices {
-				uart@9000000 {
-					compatible = "arm,pl011", "arm,primecell";
-					reg = <0x0 0x9000000 0x0 0x1000>;
-					interrupts = <0 1 4>;
-				};
-				net@a000000 {
-					compatible = "virtio,mmio";
-					reg = <0x0 0xa000000 0x0 0x200>;
-					interrupts = <0 16 4>;	/* level: see docs */
-					virtio-device = "net";
-					switch = "br0";%s
-				};
-				net@a000200 {
-					compatible = "virtio,mmio";
-					reg = <0x0 0xa000200 0x0 0x200>;
-					interrupts = <0 17 4>;
-					virtio-device = "net";
-					switch = "br1";%s
-				};
-			};
-		};
-"""
 BR1 = """
 &{/} {
 	netswitches {
@@ -66,36 +32,30 @@ BR1 = """
 };
 """
 # br1: linux0 takes offloads, linux1 does not (software fallback).
-BR1_PROP = {"linux0": "",
-            "linux1": '\n\t\t\t\t\toffloads = "off";'}
+BR1_PROP = {"linux0": "", "linux1": 'offloads = "off";'}
 OFFLOAD_BITS = (0, 1, 7, 8, 11, 12)	# CSUM, GUEST_CSUM, *_TSO4/6
 BULK_KIB = 4096
 GUESTS = ("linux0", "linux1")
 # linux0's MAC comes from the names, linux1's from its device tree.
 DT_MAC = "02:00:5e:00:53:01"
 MAC_PROP = {"linux0": "",
-            "linux1": "\n\t\t\t\t\tmac = [%s];" % DT_MAC.replace(":", " ")}
+            "linux1": "mac = [%s];" % DT_MAC.replace(":", " ")}
 PINGS = 100
 
 
-def type_slowly(m, keys):
-    """One key at a time, as a person types (the guest echoes each)."""
-    for k in keys:
-        m.child.send(k)
-        time.sleep(0.02)
+def node(g):
+    """g with its two virtio-net devices: slot 0 on br0, slot 1 on br1."""
+    return mvtest.linux_node(g, mvtest.virtio_node(
+        "net", 0, 'switch = "br0";\n' + MAC_PROP[g]) + mvtest.virtio_node(
+        "net", 1, 'switch = "br1";\n' + BR1_PROP[g]), vcpus=1)
 
 
 def bind(m, guest):
-    m.child.send("vserial bind %s/uart\r" % guest)
-    m.expect(r"vserial: bound to %s/uart" % guest, what="the bind hint")
+    mvtest.vserial_bind(m, "%s/uart" % guest)
 
 
 def detach(m, guest):
-    m.child.send("\x1d")
-    m.child.send("q")
-    m.expect(r"vserial: detached from %s/uart" % guest,
-             what="the detach message")
-    m.expect(mvtest.PROMPT, what="the prompt after detaching")
+    mvtest.vserial_detach(m, "%s/uart" % guest)
 
 
 RUNS = [0]
@@ -106,8 +66,8 @@ def sh(m, guest, cmd, timeout=60):
     RUNS[0] += 1
     tag = "Q%d" % RUNS[0]
     bind(m, guest)
-    type_slowly(m, "\recho %s-$((1+1))-B; %s; echo %s-$((2+1))-E\r"
-                % (tag, cmd, tag))
+    mvtest.type_slowly(m, "\recho %s-$((1+1))-B; %s; echo %s-$((2+1))-E\r"
+                       % (tag, cmd, tag))
     r = m.expect(r"(?s)%s-2-B\r*\n(.*?)%s-3-E\r*\n" % (tag, tag),
                  timeout=timeout, what="%r in %s" % (cmd, guest))
     detach(m, guest)
@@ -138,24 +98,10 @@ def bulk(m, src, dst, addr):
 
 
 def test(args):
-    images = os.path.join(args.build, "arm64", "guests", "linux")
-    files = {"guests/linux/" + f: os.path.join(images, f)
-             for f in ("Image", "rootfs.cpio.gz")}
     with tempfile.TemporaryDirectory() as tmp:
-        dtbo = mvtest.board_overlay(tmp, mvtest.guests_fragment(
-            *(GUEST % (g, g, MAC_PROP[g], BR1_PROP[g])
-              for g in GUESTS)) + BR1)
-        initrd = mvtest.pack_initrd(tmp, args.build, args.mvmod, dtbo,
-                                    files=files, gzip=False)
-        m = mvtest.Machine(args.image, ["-initrd", initrd], timeout=60)
+        m = mvtest.boot_linux(tmp, args, *map(node, GUESTS), dts=BR1)
         try:
-            # The guests boot side by side: their lines come in any order.
-            infos = {}
-            while len(infos) < len(GUESTS):
-                r = m.expect(r"\[(linux\d)/uart\] MODVISOR-GUEST-INFO "
-                             r"([^\r\n]*)\r*\n", timeout=120,
-                             what="the guests' markers and module summaries")
-                infos[r.group(1)] = r.group(2)
+            infos = mvtest.linux_infos(m, GUESTS, timeout=120)
             for g in GUESTS:
                 check(re.search(r"virtio devices: virtio_net:virtio\d "
                                 r"virtio_net:virtio\d$",
@@ -166,11 +112,11 @@ def test(args):
             for i, g in enumerate(GUESTS):
                 bind(m, g)
                 # The echo of a typed line holds "$(", never the output's.
-                type_slowly(m, "\rd=$(ls /sys/bus/platform/devices/a000000.*/"
-                            "virtio*/net); ip addr add 10.0.0.%d/24"
-                            " dev $d && ip link set $d up && echo IF-$d-"
-                            "$((40+2))-$(cat /sys/class/net/$d/address)\r"
-                            % (i + 1))
+                mvtest.type_slowly(
+                    m, "\rd=$(ls /sys/bus/platform/devices/a000000.*/"
+                    "virtio*/net); ip addr add 10.0.0.%d/24 dev $d && ip "
+                    "link set $d up && echo IF-$d-$((40+2))-$(cat "
+                    "/sys/class/net/$d/address)\r" % (i + 1))
                 r = m.expect(r"\nIF-(\w+)-42-([0-9a-f:]{17})\r*\n",
                              timeout=20, what="%s's interface up" % g)
                 ifname[g] = (r.group(1), r.group(2))
@@ -206,7 +152,7 @@ def test(args):
             bulk(m, "linux1", "linux0", "10.0.1.1")	# plain
 
             bind(m, "linux0")
-            type_slowly(m, "ping -c %d -i 0.05 10.0.0.2\r" % PINGS)
+            mvtest.type_slowly(m, "ping -c %d -i 0.05 10.0.0.2\r" % PINGS)
             r = m.expect(r"(\d+) packets transmitted, (\d+) packets received"
                          r"[^\r\n]*\r*\n", timeout=60,
                          what="ping's summary")
