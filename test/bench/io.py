@@ -128,7 +128,11 @@ class Native(Console):
              "-append", "console=ttyAMA0 nokaslr hostname=%s %s"
              % (guest, bootargs)] + list(extra),
             encoding="utf-8", codec_errors="replace", timeout=180)
-        self.expect("MODVISOR-GUEST-INFO", 180, "the marker")
+        try:
+            self.expect("MODVISOR-GUEST-INFO", 180, "its marker")
+        except mvtest.Failure:
+            self.close()
+            raise
 
     def type(self, keys):
         self.child.send(keys)
@@ -136,9 +140,11 @@ class Native(Console):
     def expect(self, pattern, timeout, what):
         try:
             self.child.expect(pattern, timeout=timeout)
-        except (pexpect.TIMEOUT, pexpect.EOF):
-            raise mvtest.Failure("%s: no %s within %d s:\n%s"
-                                 % (self.guest, what, timeout,
+        except (pexpect.TIMEOUT, pexpect.EOF) as err:
+            why = ("QEMU exited before" if isinstance(err, pexpect.EOF)
+                   else "%d s passed without" % timeout)
+            raise mvtest.Failure("%s: %s %s:\n%s"
+                                 % (self.guest, why, what,
                                     self.child.before[-2000:]))
         return self.child.match
 
@@ -349,10 +355,11 @@ def report_native(build, runs, tmp, in_guest):
                 "-device", mac % 1, "-drive", "if=none,id=d,file=%s,"
                 "format=raw,cache=unsafe" % disk,
                 "-device", "virtio-blk-device,drive=d"])
-    b = Native(build, "linux1", "ipaddr=10.0.0.2/24",
-               ["-netdev", "socket,id=n,connect=127.0.0.1:%d" % port,
-                "-device", mac % 2])
+    b = None
     try:
+        b = Native(build, "linux1", "ipaddr=10.0.0.2/24",
+                   ["-netdev", "socket,id=n,connect=127.0.0.1:%d" % port,
+                    "-device", mac % 2])
         net = [tcp(b, a, "10.0.0.2") for _ in range(runs)]
         rtt = ping(a, "10.0.0.2")
         blk = block(a, runs)
@@ -360,7 +367,8 @@ def report_native(build, runs, tmp, in_guest):
         native_lo = [loopback(a) for _ in range(runs)]
     finally:
         a.close()
-        b.close()
+        if b:
+            b.close()
     print("Native references, best of %d (the same kernel and initramfs "
           "straight on QEMU, 1 CPU each):" % runs)
     print("  TCP between two QEMUs (socket netdev, no offloads) %7.2f MB/s"
