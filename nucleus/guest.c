@@ -1059,6 +1059,7 @@ int mv_vcpu_info(const char *guest, unsigned int index,
 		info->state = v->state;
 		info->host_cpu = v->host_cpu;
 		info->pinned = v->pinned;
+		info->moves = v->moves;
 		memcpy(info->exits, v->exits, sizeof(info->exits));
 		err = 0;
 	}

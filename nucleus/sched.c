@@ -117,14 +117,26 @@ static void finish_switch(struct mv_sched_cpu *s)
 	}
 }
 
+/* Whether CPU c is idle with nothing queued: free for anyone. */
+static bool cpu_idle(unsigned int c)
+{
+	struct mv_sched_cpu *o = cpu_sched(c);
+
+	return mv_cpus[c].online && MV_READ_ONCE(o->current) == &o->idle &&
+	       mv_rq_top_prio(&o->rq) < 0;
+}
+
 /*
  * Whether t, queued or woken on CPU s, had better wait there: behind a
  * better thread that has only just started (the switch thread handing
  * over a frame, say), which will soon be done. Moving a vCPU is not
  * free: on QEMU's TCG every EL1 and VTTBR reload empties the TLB, and a
  * vCPU that left its CPU for a moment makes the next one move too.
+ * "Just" is generous: on TCG, handing over one frame takes milliseconds
+ * now and then, when the IPI that wakes the receiver waits for QEMU's
+ * global lock.
  */
-#define BRIEF_NS 1000000
+#define BRIEF_NS 5000000
 
 static bool better_is_brief(struct mv_sched_cpu *s, struct mv_thread *t)
 {
@@ -137,8 +149,12 @@ static bool better_is_brief(struct mv_sched_cpu *s, struct mv_thread *t)
  * A CPU about to idle takes a migratable thread (an unpinned vCPU) that
  * waits in another CPU's queue: without it, two vCPUs that met on one
  * CPU would share it in time slices next to an idle one until one of
- * them blocked. Queued threads have their registers saved (the lock is
- * held across a switch); trylock, as we hold our own lock already.
+ * them blocked. Not from a CPU that is idle: it has been kicked to run
+ * its queue and is on its way (waking a halted CPU takes QEMU a while),
+ * and taking the thread would only move it off its warm CPU. A thread
+ * whose home this is comes first. Queued threads have their registers
+ * saved (the lock is held across a switch); trylock, as we hold our own
+ * lock already.
  */
 static struct mv_thread *pull_thread(void)
 {
@@ -149,6 +165,7 @@ static struct mv_thread *pull_thread(void)
 		struct mv_thread *found = NULL;
 
 		if (c == self || mv_rq_top_prio(&o->rq) < 0 ||
+		    MV_READ_ONCE(o->current) == &o->idle ||
 		    !mv_spin_trylock(&o->lock))
 			continue;
 		for (int prio = mv_rq_top_prio(&o->rq); prio >= 0 && !found;
@@ -159,10 +176,12 @@ static struct mv_thread *pull_thread(void)
 				struct mv_thread *t = mv_list_entry(
 					pos, struct mv_thread, rq_node);
 
-				if (t->migratable && !better_is_brief(o, t)) {
+				if (!t->migratable || better_is_brief(o, t))
+					continue;
+				if (!found || t->home == self)
 					found = t;
+				if (t->home == self)
 					break;
-				}
 			}
 		}
 		if (found) {
@@ -199,11 +218,7 @@ static void poke_idle_cpu(struct mv_sched_cpu *s, int prio)
 	if (!waiting)
 		return;
 	for (unsigned int c = 0; c < mv_nr_cpus; c++) {
-		struct mv_sched_cpu *o = cpu_sched(c);
-
-		if (c != self && mv_cpus[c].online &&
-		    MV_READ_ONCE(o->current) == &o->idle &&
-		    mv_rq_top_prio(&o->rq) < 0) {
+		if (c != self && cpu_idle(c)) {
 			mv_this_cpu()->ipis_sent++;
 			mv_arch_send_ipi(c, MV_IPI_RESCHEDULE);
 			return;
@@ -322,6 +337,7 @@ struct mv_thread *mv_thread_create(const char *name, void (*fn)(void *),
 	t->arg = arg;
 	t->prio = prio;
 	t->cpu = cpu;
+	t->home = cpu;
 	mv_list_init(&t->rq_node);
 	mv_list_init(&t->wait_node);
 	mv_timer_event_init(&t->sleep_event, NULL, t);
@@ -351,24 +367,24 @@ void mv_thread_exit(void)
 }
 
 /*
- * Where a woken migratable thread should run: its own CPU if that is
- * idle or busy only briefly, else an idle CPU, else its own. Racy reads:
- * only a hint.
+ * Where a woken migratable thread should run: its home CPU if that is
+ * idle or busy only briefly, so that vCPUs stay spread one to a CPU and
+ * find their EL1 state and TLB entries still there; else its own CPU on
+ * the same terms; else an idle CPU; else home. Racy reads: only a hint.
  */
 static unsigned int wake_target(struct mv_thread *t)
 {
 	struct mv_sched_cpu *s = cpu_sched(t->cpu);
 
+	if (cpu_idle(t->home) || better_is_brief(cpu_sched(t->home), t))
+		return t->home;
 	if (MV_READ_ONCE(s->current) == &s->idle || better_is_brief(s, t))
 		return t->cpu;
 	for (unsigned int c = 0; c < mv_nr_cpus; c++) {
-		struct mv_sched_cpu *o = cpu_sched(c);
-
-		if (mv_cpus[c].online && MV_READ_ONCE(o->current) == &o->idle &&
-		    mv_rq_top_prio(&o->rq) < 0)
+		if (cpu_idle(c))
 			return c;
 	}
-	return t->cpu;
+	return t->home;
 }
 
 bool mv_thread_wake(struct mv_thread *t)

@@ -60,7 +60,11 @@ static void request(struct mv_vcpu *v, unsigned int req)
 
 static void load(struct mv_vcpu *v)
 {
+	int last = v->host_cpu;
+
 	mv_arch_vcpu_load(v);
+	if (last >= 0 && last != v->host_cpu)
+		v->moves++;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 

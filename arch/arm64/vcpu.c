@@ -80,6 +80,7 @@ void mv_arm64_stage2_init_cpu(void);
 int mv_arm64_stage2_create(struct mv_arch_guest *a);
 void mv_arm64_stage2_destroy(struct mv_arch_guest *a);
 void mv_arm64_vgic_init(void);
+void mv_arm64_vgic_init_cpu(void);
 void mv_arm64_vgic_load(struct mv_vcpu *v);
 void mv_arm64_vgic_put(struct mv_vcpu *v);
 void mv_arm64_vgic_flush(struct mv_vcpu *v);
@@ -116,6 +117,7 @@ void mv_arch_virt_init_cpu(void)
 	mv_write_sysreg(mdcr_el2, MDCR_EL2_GUEST | hpmn);
 	mv_write_sysreg(vpidr_el2, mv_read_sysreg(midr_el1));
 	mv_write_sysreg(cntv_ctl_el0, 0);
+	mv_arm64_vgic_init_cpu();
 	mv_arm64_gic_enable_ppi(GIC_INTID_MAINTENANCE);
 	mv_arm64_gic_enable_ppi(GIC_INTID_VTIMER);
 	mv_isb();

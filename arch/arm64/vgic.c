@@ -105,6 +105,14 @@ void mv_arm64_vgic_init(void)
 		nr_lrs = VGIC_MAX_LRS;
 }
 
+/* LRs reset to unknown values; from here on they are 0 while unloaded. */
+void mv_arm64_vgic_init_cpu(void)
+{
+	mv_write_sysreg(ICH_HCR_EL2, 0);
+	for (unsigned int i = 0; i < nr_lrs; i++)
+		lr_write(i, 0);
+}
+
 static struct vgic_irq *irq_of(struct mv_guest *g, struct mv_vcpu *v,
 			       unsigned int intid)
 {
@@ -143,8 +151,8 @@ static bool irq_wants_delivery(struct mv_guest *g, struct vgic_irq *irq,
 }
 
 /*
- * Read the list registers back into the model: one whose state went to
- * 0 was completed by the guest (ICH_ELRSR would not say so for those
+ * Read the list registers back into the model, and each used one's value
+ * into vc->lr: one whose state went to 0 was completed by the guest (ICH_ELRSR would not say so for those
  * that asked for an EOI maintenance interrupt). With the guest lock
  * held, on the vCPU's CPU.
  */
@@ -171,11 +179,14 @@ static void vgic_sync(struct mv_vcpu *v)
 		irq->active = !!(lr & LR_STATE_ACTIVE);
 		if (irq->pending && irq->edge && !(lr & LR_STATE_PENDING)) {
 			/* Fired again while the guest handled it. */
-			lr_write(i, lr | LR_STATE_PENDING);
+			lr |= LR_STATE_PENDING;
+			lr_write(i, lr);
 			irq->pending = false;
 		} else if (!irq->edge && !!(lr & LR_EOI) != irq->level) {
-			lr_write(i, irq->level ? lr | LR_EOI : lr & ~LR_EOI);
+			lr = irq->level ? lr | LR_EOI : lr & ~LR_EOI;
+			lr_write(i, lr);
 		}
+		vc->lr[i] = lr;
 	}
 }
 
@@ -257,6 +268,7 @@ static void vgic_flush_locked(struct mv_vcpu *v)
 		irq->pending = false;
 		irq->in_lr = true;
 		vc->lr_used |= 1U << i;
+		vc->lr[i] = lr;
 		lr_write(i, lr);
 	}
 	/* Some had to wait: hear about it when the guest frees an LR. */
@@ -281,12 +293,18 @@ void mv_arm64_vgic_maintenance(struct mv_vcpu *v)
 		mv_arm64_vgic_flush(v);
 }
 
+/*
+ * Every LR is 0 while no vCPU is loaded, so load and put touch only the
+ * ones in use: on QEMU's TCG each ICH register access takes the global
+ * lock that the other CPUs' exits, IPIs and timers take too.
+ */
 void mv_arm64_vgic_load(struct mv_vcpu *v)
 {
 	struct vgic_cpu *vc = &v->arch.vgic;
 
 	for (unsigned int i = 0; i < nr_lrs; i++)
-		lr_write(i, (vc->lr_used & (1U << i)) ? vc->lr[i] : 0);
+		if (vc->lr_used & (1U << i))
+			lr_write(i, vc->lr[i]);
 	mv_write_sysreg(ICH_VMCR_EL2, vc->vmcr);
 	mv_write_sysreg(ICH_AP0R0_EL2, vc->ap0r0);
 	mv_write_sysreg(ICH_AP1R0_EL2, vc->ap1r0);
@@ -301,12 +319,10 @@ void mv_arm64_vgic_put(struct mv_vcpu *v)
 	struct vgic_cpu *vc = &v->arch.vgic;
 
 	mv_spin_lock(&g->arch.vgic_lock);
-	vgic_sync(v);
-	for (unsigned int i = 0; i < nr_lrs; i++) {
+	vgic_sync(v);		/* which leaves each used LR in vc->lr */
+	for (unsigned int i = 0; i < nr_lrs; i++)
 		if (vc->lr_used & (1U << i))
-			vc->lr[i] = lr_read(i);
-		lr_write(i, 0);
-	}
+			lr_write(i, 0);
 	mv_spin_unlock(&g->arch.vgic_lock);
 	vc->vmcr = mv_read_sysreg(ICH_VMCR_EL2);
 	vc->ap0r0 = mv_read_sysreg(ICH_AP0R0_EL2);

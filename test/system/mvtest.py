@@ -307,19 +307,19 @@ def free_kib(term):
 
 
 def vcpu_list(term):
-    """vcpu list as {(guest, index): {"state", "cpu", "pin", "exits",
-    "reasons": {reason: count}}}."""
+    """vcpu list as {(guest, index): {"state", "cpu", "pin", "moves",
+    "exits", "reasons": {reason: count}}}."""
     out = term.run("vcpu list", r"^\d+ vCPUs?$")
     rows, last = {}, None
     for line in out.split("\n"):
-        m = re.match(r"^(\S+) +(\d+) (\S+) +(\S+) +(\S+) +(\d+) ?(.*)$",
+        m = re.match(r"^(\S+) +(\d+) (\S+) +(\S+) +(\S+) +(\d+) +(\d+) ?(.*)$",
                      line)
         if m and m.group(1) != "guest":
             last = (m.group(1), int(m.group(2)))
             rows[last] = {"state": m.group(3), "cpu": m.group(4),
-                          "pin": m.group(5), "exits": int(m.group(6)),
-                          "reasons": {}}
-            reasons = m.group(7)
+                          "pin": m.group(5), "moves": int(m.group(6)),
+                          "exits": int(m.group(7)), "reasons": {}}
+            reasons = m.group(8)
         elif last and re.match(r"^ +\w+=\d+", line):
             reasons = line
         else:

@@ -101,9 +101,10 @@ def test(args):
                               r"^kernel: +guests/testguest.bin$",
                               r"^resets: +0$",
                               r"^vcpu 0: +\w+, host CPU \S+, pinned to -, "
-                              r"\d+ exits$",
+                              r"\d+ moves, \d+ exits$",
                               r"^vcpu 1: +off, host CPU \S+, pinned to -, "
-                              r"%d exits$" % v1["exits"]):
+                              r"%d moves, %d exits$" % (v1["moves"],
+                                                        v1["exits"])):
                 check(re.search(want_line, info, re.M),
                       "guest info tg lacks %r:\n%s" % (want_line, info))
             t.run("guest list", r"^tg +running +2 +16 +guests/testguest.bin"

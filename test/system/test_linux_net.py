@@ -5,7 +5,10 @@ device on br0 (the default board's netswitch): both boot with virtio_net
 bound, get 10.0.0.1/24 and 10.0.0.2/24 on their virtio interface (MACs:
 linux0's generated from the names, locally administered unicast;
 linux1's from its device tree's mac property), and linux0 pings linux1
-100 times (busybox ping, 50 ms apart) with no loss.
+100 times (busybox ping, 50 ms apart) with no loss. Meanwhile the two
+vCPUs stay on two CPUs: `vcpu list` shows them on different CPUs and
+at most one move each every two pings (a vCPU that followed each frame
+to the CPU that handed it over would move about once a ping).
 `netswitch ports br0` then shows both guests' ports with traffic both
 ways.
 
@@ -41,6 +44,11 @@ DT_MAC = "02:00:5e:00:53:01"
 MAC_PROP = {"linux0": "",
             "linux1": "mac = [%s];" % DT_MAC.replace(":", " ")}
 PINGS = 100
+# A vCPU leaves its home CPU only when that is busy for 5 ms or more:
+# 2-6 moves in 100 pings on a quiet machine, up to 32 on a busy one. One
+# that followed each frame to the CPU that handed it over would move
+# about once a ping (the scheduler before home CPUs: 23-28 when quiet).
+MAX_MOVES = PINGS // 2
 
 
 def node(g):
@@ -151,6 +159,8 @@ def test(args):
             bulk(m, "linux0", "linux1", "10.0.1.2")	# segmented
             bulk(m, "linux1", "linux0", "10.0.1.1")	# plain
 
+            t = mvtest.Terminal(m)
+            before = mvtest.vcpu_list(t)
             bind(m, "linux0")
             mvtest.type_slowly(m, "ping -c %d -i 0.05 10.0.0.2\r" % PINGS)
             r = m.expect(r"(\d+) packets transmitted, (\d+) packets received"
@@ -164,7 +174,17 @@ def test(args):
             print("\n*** ping: %s" % rtt.group(0))
             detach(m, "linux0")
 
-            t = mvtest.Terminal(m)
+            # Two vCPUs on two CPUs: each stays on its own.
+            after = mvtest.vcpu_list(t)
+            moves = {g: after[(g, 0)]["moves"] - before[(g, 0)]["moves"]
+                     for g in GUESTS}
+            print("\n*** vCPU moves during the pings: %s" % moves)
+            check(after[("linux0", 0)]["cpu"] != after[("linux1", 0)]["cpu"],
+                  "both vCPUs are on one CPU: %s" % after)
+            for g in GUESTS:
+                check(moves[g] <= MAX_MOVES, "%s's vCPU moved %d times "
+                      "during %d pings" % (g, moves[g], PINGS))
+
             out = t.run("netswitch ports br0")
             for g in GUESTS:
                 row = re.search(r"^%s/net@a000000\s+(\d+)\s+(\d+)\s+(\d+)"

@@ -137,8 +137,10 @@ static int info_cmd(const char *name)
 			continue;
 		print_pin(host, sizeof(host), vi.host_cpu);
 		print_pin(pin, sizeof(pin), vi.pinned);
-		mv_printf("vcpu %u:   %s, host CPU %s, pinned to %s, %lu exits\n",
+		mv_printf("vcpu %u:   %s, host CPU %s, pinned to %s, %lu moves, "
+			  "%lu exits\n",
 			  i, mv_vcpu_state_name(vi.state), host, pin,
+			  (unsigned long)vi.moves,
 			  (unsigned long)total_exits(&vi));
 		l.indent = 10;
 		l.len = mv_snprintf(l.buf, sizeof(l.buf), "%*s", l.indent, "");
@@ -161,8 +163,9 @@ static void vcpu_line(const struct mv_vcpu_info *vi)
 	print_pin(host, sizeof(host), vi->host_cpu);
 	print_pin(pin, sizeof(pin), vi->pinned);
 	l.len = mv_snprintf(l.buf, sizeof(l.buf),
-			    "%-16s %4u %-8s %4s %4s %12lu ", vi->guest,
+			    "%-16s %4u %-8s %4s %4s %6lu %12lu ", vi->guest,
 			    vi->index, mv_vcpu_state_name(vi->state), host, pin,
+			    (unsigned long)vi->moves,
 			    (unsigned long)total_exits(vi));
 	l.indent = l.len;
 	for (int r = 0; r < MV_EXIT_REASONS; r++) {
@@ -183,8 +186,8 @@ static int vcpu_list_cmd(void)
 	int n = guest_names();
 	unsigned int total = 0;
 
-	mv_printf("%-16s %4s %-8s %4s %4s %12s %s\n", "guest", "vcpu",
-		  "state", "cpu", "pin", "exits", "by reason");
+	mv_printf("%-16s %4s %-8s %4s %4s %6s %12s %s\n", "guest", "vcpu",
+		  "state", "cpu", "pin", "moves", "exits", "by reason");
 	for (int g = 0; g < n; g++) {
 		if (mv_guest_info(names[g], &gi))
 			continue;

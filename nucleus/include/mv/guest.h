@@ -59,6 +59,7 @@ struct mv_vcpu {
 	unsigned long requests;
 	int pinned;			/* host CPU, or -1 */
 	int host_cpu;			/* where it runs or last ran */
+	u64 moves;			/* loads on another CPU than before */
 	bool exit_thread;		/* destroy: leave the loop for good */
 	unsigned int thread_alive;	/* 1 until the thread is gone */
 	u64 exits[MV_EXIT_REASONS];

@@ -41,6 +41,8 @@ struct mv_thread {
 	void *stack;
 	/* vCPUs: may move to an idle CPU when woken (unless pinned) ... */
 	bool migratable;
+	/* ... but go back to the CPU they were created on when it is free. */
+	unsigned int home;
 	/* ... and are preempted only where their run loop allows it. */
 	bool defer_preempt;
 	char name[24];
