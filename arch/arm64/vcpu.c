@@ -81,6 +81,8 @@ int mv_arm64_stage2_create(struct mv_arch_guest *a);
 void mv_arm64_stage2_destroy(struct mv_arch_guest *a);
 void mv_arm64_vgic_init(void);
 void mv_arm64_vgic_init_cpu(void);
+void mv_arm64_vgic_vcpu_init(struct mv_vcpu *v);
+void mv_arm64_vgic_vcpu_free(struct mv_vcpu *v);
 void mv_arm64_vgic_load(struct mv_vcpu *v);
 void mv_arm64_vgic_put(struct mv_vcpu *v);
 void mv_arm64_vgic_flush(struct mv_vcpu *v);
@@ -231,6 +233,7 @@ void mv_arch_vcpu_init(struct mv_vcpu *v)
 	a->vmpidr = (1UL << 31) | v->index;
 	mv_timer_event_init(&a->ptimer_event, ptimer_expired, v);
 	mv_timer_event_init(&a->vtimer_event, vtimer_expired, v);
+	mv_arm64_vgic_vcpu_init(v);
 }
 
 void mv_arch_vcpu_reset(struct mv_vcpu *v, u64 pc, u64 arg)
@@ -311,6 +314,7 @@ void mv_arch_vcpu_free(struct mv_vcpu *v)
 {
 	mv_timer_cancel(&v->arch.ptimer_event);
 	mv_timer_cancel(&v->arch.vtimer_event);
+	mv_arm64_vgic_vcpu_free(v);
 	/* A new vCPU may get this address: it must not look loaded. */
 	for (unsigned int c = 0; c < mv_nr_cpus; c++)
 		__atomic_compare_exchange_n(&mv_cpus[c].last_vcpu, &(struct

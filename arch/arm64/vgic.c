@@ -18,6 +18,8 @@
 #include <mv/errno.h>
 #include <mv/guest.h>
 #include <mv/log.h>
+#include <mv/sched.h>
+#include <mv/time.h>
 #include <arm64.h>
 #include <string.h>
 
@@ -359,6 +361,47 @@ static void kick(struct mv_vcpu *v)
 		mv_vcpu_kick(v);
 }
 
+/*
+ * A device interrupt for a vCPU that runs on another CPU waits for that
+ * vCPU's next exit, for at most KICK_DEFER_NS: a guest busy with its
+ * network traffic exits often, and then takes a stream of frames in one
+ * interrupt instead of an IPI, an exit and an interrupt for each. On
+ * QEMU's TCG, every IPI also waits for the global lock. A vCPU that is
+ * not running (blocked in WFI, say) is woken at once.
+ */
+#define KICK_DEFER_NS 1000000
+
+static void kick_expired(struct mv_timer_event *ev)
+{
+	struct mv_vcpu *v = ev->arg;
+
+	__atomic_store_n(&v->arch.kick_armed, 0, __ATOMIC_SEQ_CST);
+	if (MV_READ_ONCE(v->arch.vgic.dirty))
+		mv_vcpu_kick(v);
+}
+
+static void kick_device_irq(struct mv_vcpu *v)
+{
+	if (!MV_READ_ONCE(v->arch.loaded)) {
+		mv_vcpu_kick(v);
+		return;
+	}
+	/* One CPU at a time arms it: an event sits in one CPU's queue. */
+	if (!__atomic_exchange_n(&v->arch.kick_armed, 1, __ATOMIC_SEQ_CST))
+		mv_timer_arm(&v->arch.kick_event,
+			     mv_arch_counter() + mv_ns_to_ticks(KICK_DEFER_NS));
+}
+
+void mv_arm64_vgic_vcpu_init(struct mv_vcpu *v)
+{
+	mv_timer_event_init(&v->arch.kick_event, kick_expired, v);
+}
+
+void mv_arm64_vgic_vcpu_free(struct mv_vcpu *v)
+{
+	mv_timer_cancel(&v->arch.kick_event);
+}
+
 void mv_arch_guest_irq_set(struct mv_guest *g, unsigned int intid, bool level)
 {
 	struct mv_vcpu *target = NULL;
@@ -379,7 +422,8 @@ void mv_arch_guest_irq_set(struct mv_guest *g, unsigned int intid, bool level)
 		}
 	}
 	mv_spin_unlock_irqrestore(&g->arch.vgic_lock, flags);
-	kick(target);
+	if (target && target != mv_vcpu_current())
+		kick_device_irq(target);
 }
 
 /* A private interrupt (timer PPI) of one vCPU becomes pending. */

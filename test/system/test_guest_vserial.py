@@ -5,7 +5,11 @@ beats ("heartbeat"), ec runs "echo" (it reads its UART with the receive
 interrupt and prints each typed line back as "tg: echo: <line>"; with
 echo-hold=3 its handler leaves the first key's interrupt unserved 3
 times, EOI with the level line still high, while it spins: the key "x"
-arrives only if each is delivered again at once).
+arrives only if each is delivered again at once). ec's vCPU is pinned
+to CPU 1, away from the terminal thread on CPU 0: while it spins it
+makes no exit, so the key's interrupt reaches it only through the
+deferred kick that bounds how long a device interrupt may wait for a
+running vCPU's next exit.
 vserial list shows both ports and vs/uart's byte count; vserial dump
 prints the raw output; vserial bind vs/uart prints the hint, replays the
 recent output (the banner) and then the live beats raw, with no [vs/uart]
@@ -122,7 +126,8 @@ def list_ports(t):
 
 def test(args):
     frag = mvtest.guests_fragment(mvtest.guest_node(G, "heartbeat"),
-                                  mvtest.guest_node(E, "echo echo-hold=3"))
+                                  mvtest.guest_node(E, "echo echo-hold=3",
+                                                    host_cpus=(1,)))
     with tempfile.TemporaryDirectory() as tmp:
         m = mvtest.boot_guests(tmp, args, frag)
         t = mvtest.Terminal(m)

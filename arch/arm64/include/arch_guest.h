@@ -97,6 +97,9 @@ struct mv_arch_vcpu {
 	struct mv_timer_event ptimer_event;
 	/* The virtual timer while the vCPU is off its host CPU. */
 	struct mv_timer_event vtimer_event;
+	/* A deferred kick for a device interrupt (vgic.c). */
+	struct mv_timer_event kick_event;
+	unsigned int kick_armed;
 	bool loaded;
 	bool sysregs_stale;	/* reset: load them even if last here */
 	struct mv_cpu *sysregs_cpu;	/* where they were loaded last */
