@@ -19,6 +19,7 @@
 #include <stdlib.h>
 
 #include "mv_test.h"
+#include "vmmio_access.h"
 
 static unsigned int pages_live, fail_after = ~0u;
 
@@ -117,20 +118,8 @@ static void *at(uint64_t ipa)
 	return ram + (ipa - RAM_BASE);
 }
 
-static uint32_t rd(uint64_t off)
-{
-	uint64_t v = 0;
-
-	vmmio_settle(&t);
-	CHECK_EQ(vmmio_read(&t, off, 4, &v), 0);
-	return (uint32_t)v;
-}
-
-static void wr(uint64_t off, uint32_t v)
-{
-	CHECK_EQ(vmmio_write(&t, off, 4, v), 0);
-	vmmio_settle(&t);
-}
+#define rd(off) vmmio_rd32(&t, off)
+#define wr(off, v) vmmio_wr32(&t, off, v)
 
 /* Probe a device of image (or none) and size (0: no size property). */
 static int probe_image(const char *image, uint64_t size, bool ro)

@@ -13,6 +13,7 @@
 #include <stdarg.h>
 
 #include "mv_test.h"
+#include "vmmio_access.h"
 
 int mv_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
@@ -115,20 +116,8 @@ static void setup(void)
 	t.dev.name = "console@a000000";
 }
 
-static uint32_t rd(uint64_t off)
-{
-	uint64_t v = 0xdeadbeef;
-
-	vmmio_settle(&t);	/* as virtio_mmio.c: kicked work first */
-	CHECK_EQ(vmmio_read(&t, off, 4, &v), 0);
-	return (uint32_t)v;
-}
-
-static void wr(uint64_t off, uint32_t v)
-{
-	CHECK_EQ(vmmio_write(&t, off, 4, v), 0);
-	vmmio_settle(&t);
-}
+#define rd(off) vmmio_rd32(&t, off)
+#define wr(off, v) vmmio_wr32(&t, off, v)
 
 static void add_status(uint32_t bits)
 {
