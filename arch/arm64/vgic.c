@@ -154,9 +154,9 @@ static bool irq_wants_delivery(struct mv_guest *g, struct vgic_irq *irq,
 
 /*
  * Read the list registers back into the model, and each used one's value
- * into vc->lr: one whose state went to 0 was completed by the guest (ICH_ELRSR would not say so for those
- * that asked for an EOI maintenance interrupt). With the guest lock
- * held, on the vCPU's CPU.
+ * into vc->lr: one whose state went to 0 was completed by the guest
+ * (ICH_ELRSR would not say so for those that asked for an EOI
+ * maintenance interrupt). With the guest lock held, on the vCPU's CPU.
  */
 static void vgic_sync(struct mv_vcpu *v)
 {
