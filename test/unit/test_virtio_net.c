@@ -8,7 +8,9 @@
  * frames cut oddly into descriptors reaching the switch with their
  * metadata, 64 KiB GSO frames received into long chains with their
  * header, the byte ring wrapping with frames of every size, a full ring
- * dropping, frames the driver did not negotiate dropped.
+ * dropping, frames the driver did not negotiate dropped, and receive
+ * refills notified only while a frame waits for buffers (used flags,
+ * avail_event).
  */
 #include "../../modules/vio/virtio-net/virtio_net.c"
 #include "../../modules/vio/virtio-mmio/transport.h"
@@ -578,6 +580,50 @@ static void test_mergeable(void)
 	teardown();
 }
 
+/*
+ * The driver's receive refills are not notified (no exit each) unless a
+ * frame waits for buffers; then they are, and stop again once it is in.
+ */
+static void test_rx_notify(void)
+{
+	static uint8_t frame[200];
+	struct mv_netmeta m = { 0 };
+	uint16_t *used_flags = at(RXQB + 0x2000);
+	uint16_t *avail_event = at(RXQB + 0x2000 + 4 + 8 * QNUM);
+
+	fill(frame, sizeof(frame), 5);
+	CHECK_EQ(offer(RXQ, (struct buf[]){ { BUFS, 2048 } }, 1), -1);
+	CHECK_EQ(*used_flags, MV_VRING_USED_F_NO_NOTIFY);
+	/* Two frames, one buffer: the second waits and asks for more. */
+	port_deliver(port_ctx, frame, sizeof(frame), &m);
+	CHECK_EQ(used_now(RXQ), 12 + sizeof(frame));
+	port_deliver(port_ctx, frame, 60, &m);
+	CHECK_EQ(used_now(RXQ), -1);
+	CHECK_EQ(*used_flags, 0);
+	CHECK_EQ(offer(RXQ, (struct buf[]){ { BUFS + 0x1000, 2048 } }, 1),
+		 12 + 60);
+	CHECK_EQ(*used_flags, MV_VRING_USED_F_NO_NOTIFY);
+	teardown();
+
+	/* With EVENT_IDX: avail_event names the next buffer only then. */
+	memset(ram, 0, sizeof(ram));
+	CHECK_EQ(probe(NULL), 0);
+	start(ALL_OFFLOADS | 1ull << MV_VIRTIO_F_EVENT_IDX);
+	for (unsigned int i = 0; i < 3; i++)
+		CHECK_EQ(offer(RXQ, (struct buf[]){ { BUFS + 0x1000 * i, 2048 } },
+			       1), -1);
+	for (unsigned int i = 0; i < 3; i++) {
+		port_deliver(port_ctx, frame, 60, &m);
+		CHECK_EQ(used_now(RXQ), 12 + 60);
+	}
+	CHECK_EQ(*avail_event, 0);
+	port_deliver(port_ctx, frame, 60, &m);
+	CHECK_EQ(used_now(RXQ), -1);
+	CHECK_EQ(*avail_event, 3);
+	CHECK_EQ(offer(RXQ, (struct buf[]){ { BUFS, 2048 } }, 1), 12 + 60);
+	teardown();
+}
+
 int main(void)
 {
 	mv_test_init();
@@ -588,5 +634,6 @@ int main(void)
 	RUN_TEST(test_ring_wrap, setup);
 	RUN_TEST(test_stale_meta, setup);
 	RUN_TEST(test_mergeable, setup);
+	RUN_TEST(test_rx_notify, setup);
 	return mv_test_summary();
 }

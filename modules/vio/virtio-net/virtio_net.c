@@ -351,11 +351,16 @@ static void receive(struct mv_virtio_dev *dev)
 	struct net *n = dev->priv;
 	struct mv_virtq *q = mv_virtio_queue(dev, RXQ);
 	uint32_t tail = n->rx_tail;
-	bool pushed = false;
+	bool pushed = false, asked = false;
 
 	if (!q)
 		return;
 	sync_offloads(n);
+	/*
+	 * Buffers are taken as frames come: the driver need not tell us of
+	 * new ones (an exit per refill) unless a frame waits for them.
+	 */
+	mv_virtq_notify_enable(q, false);
 	while (tail != __atomic_load_n(&n->rx_head, __ATOMIC_ACQUIRE)) {
 		uint32_t pos = tail % RING_BYTES;
 		const struct rec *r = (const struct rec *)(n->ring + pos);
@@ -371,6 +376,12 @@ static void receive(struct mv_virtio_dev *dev)
 			n->rx_stale++;	/* sent before a renegotiation */
 		} else {
 			got = hold_chains(n, q, HDR_BYTES + r->len);
+			if (got == 0 && !asked) {
+				/* Look once more: some may have come before. */
+				mv_virtq_notify_enable(q, true);
+				asked = true;
+				continue;
+			}
 			if (got == 0)
 				break;	/* wait for buffers */
 			if (got < -1)
