@@ -609,9 +609,11 @@ static void test_rx_notify(void)
 	memset(ram, 0, sizeof(ram));
 	CHECK_EQ(probe(NULL), 0);
 	start(ALL_OFFLOADS | 1ull << MV_VIRTIO_F_EVENT_IDX);
-	for (unsigned int i = 0; i < 3; i++)
-		CHECK_EQ(offer(RXQ, (struct buf[]){ { BUFS + 0x1000 * i, 2048 } },
-			       1), -1);
+	for (unsigned int i = 0; i < 3; i++) {
+		struct buf b = { BUFS + 0x1000 * i, 2048 };
+
+		CHECK_EQ(offer(RXQ, &b, 1), -1);
+	}
 	for (unsigned int i = 0; i < 3; i++) {
 		port_deliver(port_ctx, frame, 60, &m);
 		CHECK_EQ(used_now(RXQ), 12 + 60);

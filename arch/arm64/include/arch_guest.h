@@ -32,7 +32,7 @@ struct vgic_irq {
 
 struct vgic_cpu {
 	struct vgic_irq priv[VGIC_NR_PRIVATE];	/* SGIs and PPIs */
-	u64 lr[VGIC_MAX_LRS];			/* used LRs as last read or written */
+	u64 lr[VGIC_MAX_LRS];			/* used LRs, last read/written */
 	u32 lr_used;				/* LRs the model handed out */
 	u32 maybe;				/* private ones to look at */
 	u64 vmcr, ap0r0, ap1r0;

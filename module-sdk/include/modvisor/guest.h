@@ -54,7 +54,7 @@ struct mv_vcpu_info {
 	enum mv_vcpu_state state;
 	int host_cpu;		/* last host CPU it ran on, -1 never */
 	int pinned;		/* host CPU it is pinned to, or -1 */
-	uint64_t moves;		/* times it ran on another CPU than before */
+	uint64_t moves;		/* loads on another CPU than the last */
 	uint64_t exits[MV_EXIT_REASONS];
 };
 

@@ -137,8 +137,8 @@ static int info_cmd(const char *name)
 			continue;
 		print_pin(host, sizeof(host), vi.host_cpu);
 		print_pin(pin, sizeof(pin), vi.pinned);
-		mv_printf("vcpu %u:   %s, host CPU %s, pinned to %s, %lu moves, "
-			  "%lu exits\n",
+		mv_printf("vcpu %u:   %s, host CPU %s, pinned to %s, "
+			  "%lu moves, %lu exits\n",
 			  i, mv_vcpu_state_name(vi.state), host, pin,
 			  (unsigned long)vi.moves,
 			  (unsigned long)total_exits(&vi));
