@@ -14,7 +14,11 @@
   a connection settles either in frames of one write (slow) or in big TSO
   frames of many (about twice as fast). Target >= 5 MB/s and rtt <= 2
   ms; Xvisor 2.46 MB/s (rtt 4-6 ms), both ends in one native guest over
-  loopback 5.66 MB/s.
+  loopback 5.66 MB/s. Then the same 64 MiB as a file on linux1's tmpfs,
+  served by busybox httpd (which sends it in big writes) and fetched by
+  linux0's wget over each switch: what the devices and the switch carry
+  when the sender is not the bottleneck, and the frames linux0 received
+  (TSO segments whole with offloads, MTU frames without).
 * block: 64 MiB sequential `dd` write (conv=fsync) and read (caches
   dropped first) on linux0's virtio-blk RAM disk, and the same on a tmpfs
   file in that guest. Target: the disk >= 50 % of tmpfs.
@@ -186,7 +190,8 @@ def main():
                    for f in ("Image", "rootfs.cpio.gz")})
         m = mvtest.Machine(os.path.join(args.build, "arm64", "nucleus.bin"),
                            ["-initrd", initrd], timeout=60)
-        m.child.logfile_read = open(os.environ.get("MV_BENCH_LOG", os.devnull), "w")
+        m.child.logfile_read = open(
+            os.environ.get("MV_BENCH_LOG", os.devnull), "w")
         try:
             m.expect(mvtest.PROMPT, what="the prompt")
             for _ in GUESTS:
@@ -269,13 +274,28 @@ def ping(sh, dst):
     return r.groups() if r else ("?", "?", "?")
 
 
-def received(term, sw):
-    """Frames and bytes linux1's port on switch sw has received."""
-    row = re.search(r"^linux1/net@\w+\s+\d+\s+\d+\s+(\d+)\s+(\d+)",
+def received(term, sw, guest="linux1"):
+    """Frames and bytes guest's port on switch sw has received."""
+    row = re.search(r"^%s/net@\w+\s+\d+\s+\d+\s+(\d+)\s+(\d+)" % guest,
                     term.run("netswitch ports %s" % sw), re.M)
     if not row:
-        raise mvtest.Failure("no linux1 port on %s" % sw)
+        raise mvtest.Failure("no %s port on %s" % (guest, sw))
     return int(row.group(1)), int(row.group(2))
+
+
+def http(m, term, sw, addr):
+    """Seconds linux0's wget took to fetch linux1's file over sw, and the
+    frames and bytes linux0's port received meanwhile."""
+    before = received(term, sw, "linux0")
+    with Shell(m, "linux0") as sh:
+        secs, _ = timed(sh, "wget -q -O /dev/null http://%s:8080/big"
+                        % addr)
+    after = received(term, sw, "linux0")
+    got = (after[0] - before[0], after[1] - before[1])
+    if got[1] < SIZE_MIB * MIB:
+        raise mvtest.Failure("linux0 received %d bytes over %s for a %d "
+                             "MiB file" % (got[1], sw, SIZE_MIB))
+    return secs, got
 
 
 def frame_text(counts):
@@ -302,6 +322,15 @@ def report(m, runs):
                  rate(plain[-1]), frame_text(frames["br1"][-1])))
     sizes = {sw: sum(b for _, b in f) / max(sum(n for n, _ in f), 1)
              for sw, f in frames.items()}
+    with Shell(m, "linux1") as sh:
+        sh.run("mkdir -p /tmp/www; dd if=/dev/zero of=/tmp/www/big bs=64k "
+               "count=%d 2>/dev/null; httpd -p 8080 -h /tmp/www"
+               % (SIZE_MIB * MIB // 65536))
+    web = {sw: min((http(m, term, sw, addrs["linux1"]) for _ in range(runs)),
+                   key=lambda r: r[0])
+           for sw, addrs in (("br0", GUESTS), ("br1", PLAIN))}
+    with Shell(m, "linux1") as sh:
+        sh.run("killall httpd; rm -r /tmp/www")
     with Shell(m, "linux0") as sh:
         rtt = ping(sh, GUESTS["linux1"])
         rtt_plain = ping(sh, PLAIN["linux1"])
@@ -315,6 +344,9 @@ def report(m, runs):
     print("  mean frame to linux1 over all runs: offloads on %.0f bytes, "
           "off %.0f bytes"
           % (sizes["br0"], sizes["br1"]))
+    for sw, what in (("br0", "on "), ("br1", "off")):
+        print("  HTTP linux1 -> linux0 (httpd), offloads %s %7.2f MB/s in %s"
+              % (what, rate(web[sw][0]), frame_text(web[sw][1])))
     print("  ping rtt min/avg/max, offloads on   %s/%s/%s ms  (target <= 2)"
           % rtt)
     print("  ping rtt min/avg/max, offloads off  %s/%s/%s ms" % rtt_plain)

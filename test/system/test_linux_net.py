@@ -18,7 +18,15 @@ whole. Each guest has a second device on br1 (10.0.1.0/24): linux0's
 with offloads, linux1's with `offloads = "off"`, so the switch completes
 checksums and segments linux0's big frames for linux1, whose kernel
 verifies every checksum. 4 MiB of random bytes go each way over each
-switch with nc and must arrive with the same sha256.
+switch with nc and must arrive with the same sha256. Then each guest's
+busybox httpd serves that file, which it sends in big writes (nc writes
+a few KiB at a time, so its segments stay near the MTU): fetched with
+wget over br0, it crosses in frames of more than 3000 bytes on average
+(only TSO makes frames above the 1514-byte MTU), none segmented; fetched
+from linux0 over br1, linux0 hands the switch such frames and the
+switch segments at least half of those it gives linux1 (the rest may be
+small: the response header, the last bytes). Both arrive with the same
+sha256.
 No warning or error in the hypervisor's log."""
 
 import re
@@ -38,6 +46,8 @@ BR1 = """
 BR1_PROP = {"linux0": "", "linux1": 'offloads = "off";'}
 OFFLOAD_BITS = (0, 1, 7, 8, 11, 12)	# CSUM, GUEST_CSUM, *_TSO4/6
 BULK_KIB = 4096
+# A mean frame size only TSO reaches: more than two 1514-byte frames.
+BIG_FRAME = 3000
 GUESTS = ("linux0", "linux1")
 # linux0's MAC comes from the names, linux1's from its device tree.
 DT_MAC = "02:00:5e:00:53:01"
@@ -105,6 +115,48 @@ def bulk(m, src, dst, addr):
           % (src, dst, addr, out.strip(), want.group(1)))
 
 
+PORT_COLUMNS = ("rx_frames", "rx_bytes", "tx_frames", "tx_bytes", "drops",
+                "macs", "bad_meta", "segmented")
+
+
+def port_counts(t, sw, g):
+    """g's port on sw as `netswitch ports` shows it: rx is what the switch
+    took from the port, tx what it gave it (before segmenting)."""
+    out = t.run("netswitch ports %s" % sw)
+    row = re.search(r"^%s/net@\w+%s" % (g, r"\s+(\d+)" * len(PORT_COLUMNS)),
+                    out, re.M)
+    check(row, "no port of %s on %s:\n%s" % (g, sw, out))
+    return dict(zip(PORT_COLUMNS, map(int, row.groups())))
+
+
+def fetch(m, t, sw, server, addr, client):
+    """client fetches /tmp/rnd from server's httpd at addr over sw: same
+    sha256. Returns the mean size of the frames the switch took from
+    server's port meanwhile, and how many of those it gave client's port
+    and how many it had to segment for it."""
+    want = re.search(r"^([0-9a-f]{64}) ",
+                     sh(m, server, "sha256sum /tmp/rnd"), re.M)
+    before = port_counts(t, sw, server), port_counts(t, sw, client)
+    out = sh(m, client, "wget -q -O - http://%s:8080/rnd | sha256sum" % addr,
+             timeout=120)
+    after = port_counts(t, sw, server), port_counts(t, sw, client)
+    got = re.search(r"^([0-9a-f]{64}) ", out, re.M)
+    check(want and got and got.group(1) == want.group(1),
+          "%s <- %s (%s) over http: sha256 %s, sent %s"
+          % (client, server, addr, out.strip(), want and want.group(1)))
+    sent = {k: after[0][k] - before[0][k] for k in PORT_COLUMNS}
+    given = {k: after[1][k] - before[1][k] for k in PORT_COLUMNS}
+    check(given["tx_bytes"] >= BULK_KIB * 1024, "%s's port on %s was given "
+          "%d bytes for a %d KiB file" % (client, sw, given["tx_bytes"],
+                                          BULK_KIB))
+    mean = sent["rx_bytes"] / max(sent["rx_frames"], 1)
+    print("\n*** %s <- %s over %s: %d frames of %.0f bytes on average in, "
+          "%d given to %s, %d of them segmented" % (
+              client, server, sw, sent["rx_frames"], mean,
+              given["tx_frames"], client, given["segmented"]))
+    return mean, given["tx_frames"], given["segmented"]
+
+
 def test(args):
     with tempfile.TemporaryDirectory() as tmp:
         m = mvtest.boot_linux(tmp, args, *map(node, GUESTS), dts=BR1)
@@ -160,6 +212,20 @@ def test(args):
             bulk(m, "linux1", "linux0", "10.0.1.1")	# plain
 
             t = mvtest.Terminal(m)
+            for g in GUESTS:
+                sh(m, g, "httpd -p 8080 -h /tmp")
+            mean, _, split = fetch(m, t, "br0", "linux1", "10.0.0.2",
+                                   "linux0")
+            check(mean > BIG_FRAME and split == 0,
+                  "TSO frames do not cross br0 whole: %.0f bytes on "
+                  "average, %d segmented" % (mean, split))
+            mean, given, split = fetch(m, t, "br1", "linux0", "10.0.1.1",
+                                       "linux1")
+            check(mean > BIG_FRAME and split >= given // 2,
+                  "br1 did not segment linux0's frames for linux1: %.0f "
+                  "bytes on average, %d of %d segmented"
+                  % (mean, split, given))
+
             before = mvtest.vcpu_list(t)
             bind(m, "linux0")
             mvtest.type_slowly(m, "ping -c %d -i 0.05 10.0.0.2\r" % PINGS)
