@@ -513,6 +513,9 @@ static int check_layout(struct mv_guest *g)
 			n++;
 		}
 	}
+	g->ipa_top = 0;
+	for (unsigned int i = 0; i < n; i++)
+		g->ipa_top = MV_MAX(g->ipa_top, r[i].base + r[i].size);
 	return check_overlaps(g, r, n);
 }
 

@@ -2,7 +2,12 @@
 /*
  * Stage-2 translation: each guest has its own tables and VMID. The IPA
  * space is 40 bits (or less if the CPU offers less), walked from level 1
- * with two concatenated root tables; guest RAM is mapped with 4 KiB
+ * with two concatenated root tables. A guest whose RAM and devices all
+ * lie below 16 GiB gets a 34-bit space walked from level 2 instead, with
+ * up to 16 concatenated root tables: one table read less for every
+ * stage-2 translation, and a TLB refill translates the guest's five
+ * table and final addresses (QEMU's TCG keeps no walk cache, so that is
+ * about a quarter of a refill's reads). Guest RAM is mapped with 4 KiB
  * pages, or with 2 MiB blocks where host and guest addresses allow it if
  * the boot argument modvisor.s2-blocks asks for them. Anything unmapped
  * faults to EL2, which emulates or injects an abort.
@@ -19,7 +24,7 @@
 #include <arm64.h>
 #include <string.h>
 
-#define S2_ENTRIES 512
+#define S2_ENTRIES 512u
 #define S2_ADDR_MASK 0x0000fffffffff000UL
 #define S2_VALID (1UL << 0)
 #define S2_TABLE (1UL << 1)
@@ -32,8 +37,9 @@
 
 #define MAX_VMIDS 256
 
-static unsigned int ipa_bits;
-static u64 vtcr;
+static unsigned int ipa_bits;		/* the wide layout's */
+static unsigned int narrow_bits;	/* from level 2: at most 34 */
+static u64 vtcr_base;			/* VTCR_EL2 but T0SZ and SL0 */
 /*
  * 2 MiB blocks save TLB reach on hardware, but QEMU's TCG files every
  * translation under the larger of the stage-1 and stage-2 sizes and
@@ -50,7 +56,7 @@ u64 mv_arch_ipa_limit(void)
 	return 1UL << ipa_bits;
 }
 
-/* VTCR_EL2 for every CPU; the PA size the CPU has caps the IPA size. */
+/* VTCR_EL2's common part; the PA size the CPU has caps the IPA size. */
 void mv_arm64_stage2_init(void)
 {
 	static const unsigned int pa_range_bits[] = { 32, 36, 40, 42, 44, 48 };
@@ -61,15 +67,22 @@ void mv_arm64_stage2_init(void)
 		range = 5;
 	ps = range < 2 ? range : 2;
 	ipa_bits = pa_range_bits[ps];
-	/* T0SZ, SL0 = 1 (start at level 1), WB walks, inner shareable. */
-	vtcr = (1UL << 31) | ((u64)ps << 16) | (3UL << 12) | (1UL << 10) |
-	       (1UL << 8) | (1UL << 6) | (64 - ipa_bits);
+	narrow_bits = MV_MIN(ipa_bits, 34u);
+	/* WB walks, inner shareable, 4 KiB granule. */
+	vtcr_base = (1UL << 31) | ((u64)ps << 16) | (3UL << 12) |
+		    (1UL << 10) | (1UL << 8);
 	s2_blocks = mv_bootarg_has(mv_boot_bootargs, "modvisor.s2-blocks");
+}
+
+/* T0SZ and SL0 (0: start at level 2, 1: at level 1). */
+static u64 layout_vtcr(unsigned int bits, unsigned int level)
+{
+	return vtcr_base | ((u64)(2 - level) << 6) | (64 - bits);
 }
 
 void mv_arm64_stage2_init_cpu(void)
 {
-	mv_write_sysreg(vtcr_el2, vtcr);
+	mv_write_sysreg(vtcr_el2, layout_vtcr(ipa_bits, 1));
 	mv_isb();
 }
 
@@ -98,7 +111,13 @@ static void vmid_free(unsigned int vmid)
 	mv_spin_unlock_irqrestore(&vmid_lock, flags);
 }
 
-int mv_arm64_stage2_create(struct mv_arch_guest *a)
+/* Root tables of a layout: 2 at level 1, 2^(bits - 30) at level 2. */
+static unsigned int root_order(const struct mv_arch_guest *a)
+{
+	return a->s2_level == 1 ? 1 : a->s2_bits - 30;
+}
+
+int mv_arm64_stage2_create(struct mv_arch_guest *a, u64 ipa_top)
 {
 	int vmid = vmid_alloc();
 
@@ -107,15 +126,20 @@ int mv_arm64_stage2_create(struct mv_arch_guest *a)
 		       MAX_VMIDS - 1);
 		return vmid;
 	}
-	/* 40-bit IPA from level 1: two concatenated tables, 8 KiB aligned. */
-	a->s2_root = mv_page_alloc_zeroed(1);
+	if (ipa_top <= 1UL << narrow_bits)
+		a->s2_level = 2, a->s2_bits = narrow_bits;
+	else
+		a->s2_level = 1, a->s2_bits = ipa_bits;
+	/* Concatenated root tables, aligned on their size. */
+	a->s2_root = mv_page_alloc_zeroed(root_order(a));
 	if (!a->s2_root) {
 		vmid_free(vmid);
 		return -MV_ENOMEM;
 	}
-	a->s2_tables = 2;
+	a->s2_tables = 1UL << root_order(a);
 	a->vmid = vmid;
 	a->vttbr = (u64)a->s2_root | ((u64)vmid << 48);
+	a->vtcr = layout_vtcr(a->s2_bits, a->s2_level);
 	return 0;
 }
 
@@ -134,25 +158,30 @@ static u64 *next_table(struct mv_arch_guest *a, u64 *entry)
 	return t;
 }
 
-static u64 *level1_entry(struct mv_arch_guest *a, u64 ipa)
+/* The level-2 entry for ipa, making the level-2 table if need be. */
+static u64 *level2_entry(struct mv_arch_guest *a, u64 ipa)
 {
-	/* Level 1 indexes bits [39:30]; the root spans both tables. */
-	return &a->s2_root[(ipa >> 30) & (2 * S2_ENTRIES - 1)];
+	u64 *l2;
+
+	if (a->s2_level == 2)	/* the root spans all its tables */
+		return &a->s2_root[(ipa >> 21) &
+				   ((S2_ENTRIES << root_order(a)) - 1)];
+	l2 = next_table(a, &a->s2_root[(ipa >> 30) & (2 * S2_ENTRIES - 1)]);
+	return l2 ? &l2[(ipa >> 21) & (S2_ENTRIES - 1)] : NULL;
 }
 
 int mv_arch_stage2_map(struct mv_guest *g, u64 ipa, paddr_t pa, u64 size)
 {
 	struct mv_arch_guest *a = &g->arch;
 
-	if ((ipa | pa | size) & 0xfff || ipa + size > mv_arch_ipa_limit() ||
+	if ((ipa | pa | size) & 0xfff || ipa + size > 1UL << a->s2_bits ||
 	    ipa + size < ipa)
 		return -MV_EINVAL;
 	while (size) {
-		u64 *l2 = next_table(a, level1_entry(a, ipa)), *l3, *e;
+		u64 *l3, *e = level2_entry(a, ipa);
 
-		if (!l2)
+		if (!e)
 			return -MV_ENOMEM;
-		e = &l2[(ipa >> 21) & (S2_ENTRIES - 1)];
 		if (s2_blocks && !((ipa | pa) & 0x1fffff) && size >= 0x200000 &&
 		    !(*e & S2_VALID)) {
 			*e = pa | S2_RAM | S2_VALID;
@@ -201,11 +230,12 @@ void mv_arm64_stage2_destroy(struct mv_arch_guest *a)
 	mv_write_sysreg(vttbr_el2, host_vttbr);
 	mv_isb();
 	mv_arch_irq_restore(flags);
-	for (unsigned int i = 0; i < 2 * S2_ENTRIES; i++)
+	for (unsigned int i = 0; i < S2_ENTRIES << root_order(a); i++)
 		if ((a->s2_root[i] & (S2_VALID | S2_TABLE)) ==
 		    (S2_VALID | S2_TABLE))
-			free_tables((u64 *)(a->s2_root[i] & S2_ADDR_MASK), 2);
-	mv_page_free(a->s2_root, 1);
+			free_tables((u64 *)(a->s2_root[i] & S2_ADDR_MASK),
+				    a->s2_level + 1);
+	mv_page_free(a->s2_root, root_order(a));
 	a->s2_root = NULL;
 	vmid_free(a->vmid);
 }

@@ -77,7 +77,7 @@ void mv_arm64_fp_save(struct mv_arm64_fp *fp);
 void mv_arm64_fp_restore(const struct mv_arm64_fp *fp);
 void mv_arm64_stage2_init(void);
 void mv_arm64_stage2_init_cpu(void);
-int mv_arm64_stage2_create(struct mv_arch_guest *a);
+int mv_arm64_stage2_create(struct mv_arch_guest *a, u64 ipa_top);
 void mv_arm64_stage2_destroy(struct mv_arch_guest *a);
 void mv_arm64_vgic_init(void);
 void mv_arm64_vgic_init_cpu(void);
@@ -128,7 +128,7 @@ void mv_arch_virt_init_cpu(void)
 int mv_arch_guest_init(struct mv_guest *g)
 {
 	mv_spin_init(&g->arch.vgic_lock);
-	return mv_arm64_stage2_create(&g->arch);
+	return mv_arm64_stage2_create(&g->arch, g->ipa_top);
 }
 
 void mv_arch_guest_free(struct mv_guest *g)
@@ -265,10 +265,12 @@ void mv_arch_vcpu_load(struct mv_vcpu *v)
 	 * matter at EL2: when this vCPU was the last one here and has not
 	 * run anywhere else since, its EL1 registers, VTTBR and HCR are
 	 * still in place (rewriting them would also flush the TLBs on QEMU).
+	 * VTCR too: each guest has its own stage-2 layout.
 	 * FP always: libfdt and zlib use it.
 	 */
 	if (mv_this_cpu()->last_vcpu != v || a->sysregs_cpu != mv_this_cpu() ||
 	    a->sysregs_stale) {
+		mv_write_sysreg(vtcr_el2, v->guest->arch.vtcr);
 		mv_write_sysreg(vttbr_el2, v->guest->arch.vttbr);
 		mv_write_sysreg(vmpidr_el2, a->vmpidr);
 		SYSREGS(LOAD_SYSREG)

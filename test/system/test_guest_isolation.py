@@ -6,7 +6,11 @@ gb (64 MiB) but nothing in ga; gb runs "heartbeat". Each guest sees its
 own RAM size; the read faults in ga (abort PASS with FAR = the address);
 exactly one warning, naming ga and the address; vcpu list books the
 abort to ga only; gb (and ga) keep beating, in order, for 3 s afterwards;
-the terminal answers; no error line."""
+the terminal answers; no error line. A third guest, gc, has 2 MiB more
+at 16 GiB (its DT shows that region), so its stage 2 is the 40-bit one
+walked from level 1 where ga's and gb's are the 34-bit one from level 2:
+the layouts take turns on the host CPUs (a vCPU load sets VTCR_EL2 with
+VTTBR_EL2), and gc beats in order beside them."""
 
 import re
 import tempfile
@@ -15,13 +19,17 @@ import mvtest
 from mvtest import check
 
 ADDR = 0x42000000
+HIGH_RAM = 0x400000000	# 16 GiB: beyond the level-2 layout's reach
 
 
 def test(args):
     frag = mvtest.guests_fragment(
         mvtest.guest_node("ga", "abort heartbeat abort-addr=0x%x" % ADDR),
         mvtest.guest_node("gb", "heartbeat",
-                          memory=((0x40000000, 0x4000000),)))
+                          memory=((0x40000000, 0x4000000),)),
+        mvtest.guest_node("gc", "heartbeat",
+                          memory=((0x40000000, 0x1000000),
+                                  (HIGH_RAM, 0x200000))))
     with tempfile.TemporaryDirectory() as tmp:
         m = mvtest.boot_guests(tmp, args, frag)
         t = mvtest.Terminal(m)
@@ -34,6 +42,9 @@ def test(args):
                 check("tg: cpus 1 ram 0x40000000+0x%x " % size in
                       "\n".join(l for _, l in mvtest.guest_lines(text, g)),
                       "%s does not see its own RAM (0x%x bytes)" % (g, size))
+            check("tg: cpus 1 ram 0x%x+0x200000 " % HIGH_RAM in
+                  "\n".join(l for _, l in mvtest.guest_lines(text, "gc")),
+                  "gc's DT lacks its RAM at 16 GiB")
             check(re.search(r"\[ga/uart\] tg: abort: PASS ESR=0x\w+ "
                             r"FAR=0x%x\r" % ADDR, text),
                   "ga's read of 0x%x did not fault in ga" % ADDR)
@@ -51,14 +62,18 @@ def test(args):
                   "gb stalled after ga's abort: beat %d, then %d beats in "
                   "3 s" % (before, n_b - before))
             check(n_a >= 10, "ga stopped beating after its abort (%d)" % n_a)
+            n_c = mvtest.check_beats_in_order(text, "gc")
+            check(n_c >= 10, "gc beat only %d times" % n_c)
 
             vcpus = mvtest.vcpu_list(t)
             check(vcpus[("ga", 0)]["reasons"].get("abort") == 1 and
-                  "abort" not in vcpus[("gb", 0)]["reasons"],
+                  "abort" not in vcpus[("gb", 0)]["reasons"] and
+                  "abort" not in vcpus[("gc", 0)]["reasons"],
                   "the abort is not booked to ga alone: %s" % vcpus)
             mvtest.free_kib(t)
-            out = t.run("guest list", r"^2 guests$")
-            for want in (r"^ga +running +1 +16 ", r"^gb +running +1 +64 "):
+            out = t.run("guest list", r"^3 guests$")
+            for want in (r"^ga +running +1 +16 ", r"^gb +running +1 +64 ",
+                         r"^gc +running +1 +18 "):
                 check(re.search(want, out, re.M),
                       "guest list lacks %r:\n%s" % (want, out))
             text = m.console()

@@ -53,8 +53,11 @@ struct vgic_dist {
 #define VGIC_REDIST_STRIDE 0x20000UL
 
 struct mv_arch_guest {
-	u64 *s2_root;		/* stage-2 level-1 tables (2 concatenated) */
+	u64 *s2_root;		/* stage-2 root tables, concatenated */
+	unsigned int s2_level;	/* the walk starts at level 1 or 2 */
+	unsigned int s2_bits;	/* IPA size */
 	u64 vttbr;		/* root | VMID << 48 */
+	u64 vtcr;		/* VTCR_EL2 for this layout */
 	unsigned int vmid;
 	u64 s2_tables;		/* table pages, for accounting */
 	struct mv_spinlock vgic_lock;

@@ -75,6 +75,7 @@ struct mv_guest {
 	struct mv_vcpu *vcpus[MV_GUEST_MAX_VCPUS];
 	struct mv_guest_region regions[MV_GUEST_MAX_REGIONS];
 	unsigned int nr_regions;
+	u64 ipa_top;			/* end of its highest RAM or device */
 	struct mv_emu_instance *devices[MV_GUEST_MAX_DEVICES];
 	unsigned int nr_devices;
 	char kernel[64];
