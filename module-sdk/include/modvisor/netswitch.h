@@ -14,10 +14,12 @@
  *   mv_netport_remove(p);		   (no deliver call after it returns)
  *
  * Frames are whole Ethernet frames (destination MAC first, no FCS). The
- * switch copies a sent frame into its queue and a switch thread forwards
- * it: deliver(ctx, frame, len, meta) runs on that thread, must not block
- * and must not wait for a vCPU (copy the frame and return); frame and
- * meta are only valid during the call.
+ * switch copies a sent frame and forwards it at once if it is free, on
+ * the sender's path, else queues it for its switch thread. deliver(ctx,
+ * frame, len, meta) runs under the switch lock, one call at a time, on
+ * that thread or on a sender's path (a vCPU's exit, interrupts masked):
+ * it must not block, sleep or wait for a vCPU (copy the frame and
+ * return); frame and meta are only valid during the call.
  *
  * Offloads. A frame may carry metadata (the fields of struct
  * virtio_net_hdr): a partial checksum to complete and/or a TCP segment

@@ -16,7 +16,7 @@
  * does). One queue pair, no offloads: frames of at most BUF_SIZE - header
  * bytes each way.
  *
- * Transmit runs in the switch's deliver callback (one switch thread): it
+ * Transmit runs in the switch's deliver callback (under its lock): it
  * reclaims finished buffers, copies the frame into a free one and
  * notifies; transmit completions raise no interrupt. Receive: the
  * interrupt handler acknowledges and wakes this NIC's thread, which passes
@@ -277,7 +277,7 @@ static void nic_interrupt(void *arg)
 		mv_waitq_wake_all(nic->wq);
 }
 
-/* The switch thread's frames to the outside: never blocks. */
+/* The switch's frames to the outside: never blocks. */
 static void nic_deliver(void *ctx, const void *frame, size_t len,
 			const struct mv_netmeta *meta)
 {

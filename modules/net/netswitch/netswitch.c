@@ -5,13 +5,16 @@
  * boot device tree (/netswitches/br0) becomes a switch named after the
  * node. Learning and forwarding are in netswitch_core.c.
  *
- * Locking. mv_netport_send runs on vCPU exit paths, which must never wait
- * for a thread, so it takes no lock: it copies the frame and puts it into
- * the switch's bounded lock-free queue (multi-producer, one consumer) and
- * wakes the switch thread if it sleeps. Everything else (the forwarding
- * table, the port table, deliver calls) is under the switch lock, which
- * only threads take, sleeping while it is busy. The switch list is the
- * threads' alone too.
+ * Locking. The forwarding table, the port table and every deliver call
+ * are under the switch lock. mv_netport_send runs on vCPU exit paths,
+ * which must never wait for a thread, so it only tries the lock: if it
+ * is free and no frame is queued, the sender forwards its frame itself
+ * (copied first: the guest may change it while the switch reads it), so
+ * a frame reaches its receiver without a thread switch. Otherwise it
+ * copies the frame into the switch's bounded lock-free queue (multi-
+ * producer, one consumer) and wakes the switch thread if it sleeps; the
+ * thread forwards queued frames in order. Threads wait for the lock by
+ * sleeping. The switch list is the threads' alone.
  *
  * Offloads: the switch thread checks each frame's metadata
  * (netswitch_offload.c) before forwarding it and adapts it to each
@@ -79,9 +82,10 @@ struct mv_netswitch {
 	uint64_t qbytes;		/* atomic */
 	int sleeping, stop, done;	/* atomics */
 	struct mv_waitq *wq;
-	/* Switch thread: the frame being forwarded and segment space. */
+	/* Under the lock: the frame being forwarded and segment space. */
 	const struct mv_netmeta *cur_meta;
 	uint8_t scratch[NS_OFF_SCRATCH];
+	uint8_t frame[MV_NETFRAME_MAX];	/* a sender's, forwarded at once */
 };
 
 static struct mv_netswitch *switches;
@@ -178,18 +182,19 @@ static void out(void *ctx, unsigned int dst, const void *frame, size_t len)
  * Metadata comes from guests: a frame with bad metadata is dropped and
  * counted, with a warning the first time and then at most every 10 s.
  */
-static bool meta_ok(struct mv_netswitch *sw, struct qframe *f)
+static bool meta_ok(struct mv_netswitch *sw, unsigned int slot,
+		    const uint8_t *frame, size_t len, struct mv_netmeta *m)
 {
-	struct mv_netport *p = sw->ports[f->slot];
+	struct mv_netport *p = sw->ports[slot];
 	const char *why;
 	uint64_t now;
 
-	if (!f->meta.flags && !f->meta.gso_type)
+	if (!m->flags && !m->gso_type)
 		return true;
-	if (!ns_off_check(f->data, f->len, &f->meta, &why))
+	if (!ns_off_check(frame, len, m, &why))
 		return true;
 	p->bad_meta++;
-	sw->cports[f->slot].st.drops++;
+	sw->cports[slot].st.drops++;
 	now = mv_time_ns();
 	if (p->warned && now - p->warned_ns < WARN_EVERY_NS) {
 		p->bad_unlogged++;
@@ -198,14 +203,23 @@ static bool meta_ok(struct mv_netswitch *sw, struct qframe *f)
 	mv_log(MV_LOG_WARN, "netswitch: %s: port %s: bad offload metadata "
 	       "(%s: flags 0x%x gso_type %u gso_size %u hdr_len %u csum %u+%u,"
 	       " %zu bytes); dropped (%llu more since the last warning)\n",
-	       sw->name, p->name, why, f->meta.flags, f->meta.gso_type,
-	       f->meta.gso_size, f->meta.hdr_len, f->meta.csum_start,
-	       f->meta.csum_offset, f->len,
+	       sw->name, p->name, why, m->flags, m->gso_type, m->gso_size,
+	       m->hdr_len, m->csum_start, m->csum_offset, len,
 	       (unsigned long long)p->bad_unlogged);
 	p->warned = true;
 	p->warned_ns = now;
 	p->bad_unlogged = 0;
 	return false;
+}
+
+/* Under the switch lock: a frame from the port in slot (still there). */
+static void forward(struct mv_netswitch *sw, unsigned int slot,
+		    const uint8_t *frame, size_t len, struct mv_netmeta *m)
+{
+	if (!meta_ok(sw, slot, frame, len, m))
+		return;
+	sw->cur_meta = m;
+	ns_core_input(&sw->core, slot, frame, len, mv_time_ns(), out, sw);
 }
 
 static bool thread_should_run(struct mv_netswitch *sw)
@@ -227,12 +241,9 @@ static void switch_thread(void *arg)
 		tlock(&sw->lock);
 		while (n++ < BATCH && (f = q_get(sw))) {
 			if (f->slot < MAX_PORTS && sw->ports[f->slot] &&
-			    sw->cports[f->slot].gen == f->gen &&
-			    meta_ok(sw, f)) {
-				sw->cur_meta = &f->meta;
-				ns_core_input(&sw->core, f->slot, f->data,
-					      f->len, mv_time_ns(), out, sw);
-			}
+			    sw->cports[f->slot].gen == f->gen)
+				forward(sw, f->slot, f->data, f->len,
+					&f->meta);
 			mv_free(f);
 		}
 		tunlock(&sw->lock);
@@ -245,6 +256,29 @@ static void switch_thread(void *arg)
 
 /* --- ports --- */
 
+/*
+ * Forward a sender's frame now if the switch is free and no queued frame
+ * must go first (the sender's own earlier ones among them).
+ */
+static bool forward_now(struct mv_netport *port, const void *frame,
+			size_t len, const struct mv_netmeta *meta)
+{
+	static const struct mv_netmeta plain;
+	struct mv_netswitch *sw = port->sw;
+	struct mv_netmeta m = meta ? *meta : plain;
+
+	if (__atomic_exchange_n(&sw->lock, 1, __ATOMIC_ACQUIRE))
+		return false;
+	if (q_ready(sw)) {
+		tunlock(&sw->lock);
+		return false;
+	}
+	memcpy(sw->frame, frame, len);
+	forward(sw, port->slot, sw->frame, len, &m);
+	tunlock(&sw->lock);
+	return true;
+}
+
 void mv_netport_send(struct mv_netport *port, const void *frame, size_t len,
 		     const struct mv_netmeta *meta)
 {
@@ -253,6 +287,8 @@ void mv_netport_send(struct mv_netport *port, const void *frame, size_t len,
 
 	if (len > MV_NETFRAME_MAX)
 		goto drop;
+	if (forward_now(port, frame, len, meta))
+		return;
 	if (__atomic_add_fetch(&sw->qbytes, len, __ATOMIC_RELAXED) >
 	    QBYTES_MAX) {
 		__atomic_sub_fetch(&sw->qbytes, len, __ATOMIC_RELAXED);

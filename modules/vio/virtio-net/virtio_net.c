@@ -27,7 +27,8 @@
  * Transmit runs in queue_notify on the vCPU's exit path: each chain's
  * frame (after the header) goes to mv_netport_send with the header's
  * metadata; the switch copies it and never blocks. Receive: the switch
- * thread calls net_deliver, which copies the frame and its metadata into
+ * (its thread, or a sender's exit path) calls net_deliver under its
+ * lock, one call at a time; it copies the frame and its metadata into
  * a lock-free single-producer byte ring of variable-size records (512 KiB
  * a device) and calls mv_virtio_poll_now: net_poll moves frames into
  * receive chains at once, and the guest is interrupted only if its
@@ -102,7 +103,7 @@ struct net {
 	struct mv_netport *port;
 	uint8_t mac[6];
 	uint64_t port_features;		/* features port offloads follow */
-	/* Single producer (switch thread), single consumer (transport lock). */
+	/* One producer (switch lock), one consumer (transport lock). */
 	uint32_t rx_head, rx_tail;
 	uint8_t *ring;			/* RING_BYTES */
 	/*
@@ -418,7 +419,7 @@ static void net_poll(struct mv_virtio_dev *dev)
 	receive(dev);
 }
 
-/* A frame from the switch (its thread; never blocks). */
+/* A frame from the switch (under its lock; never blocks). */
 static void net_deliver(void *ctx, const void *frame, size_t len,
 			const struct mv_netmeta *meta)
 {
