@@ -201,11 +201,16 @@ void mv_vserial_output(struct mv_vserial *port, const char *buf, size_t n)
 
 		out_lock(port);
 		if (__atomic_load_n(&port->bound, __ATOMIC_ACQUIRE)) {
-			/* Raw, in order: the terminal is a screen, not a log. */
+			/*
+			 * Raw, in order: the terminal is a screen, not a log.
+			 * Lines are still assembled (and dropped), so the
+			 * line under way when the terminal detaches is logged
+			 * whole.
+			 */
 			vs_ring_write(&port->ring, buf, n);
 			mv_console_write_raw(buf, n);
-			vs_line_reset(&port->line);
-			used = n;
+			for (used = 0; used < n; used++)
+				vs_line_feed(&port->line, buf[used]);
 		} else {
 			while (used < n && !have_line)
 				have_line = vs_line_feed(&port->line,
