@@ -996,6 +996,8 @@ void mv_vcpu_psci_system(struct mv_vcpu *caller, bool reset)
 
 static void fill_info(const struct mv_guest *g, struct mv_guest_info *info)
 {
+	u64 tables;
+
 	memset(info, 0, sizeof(*info));
 	mv_snprintf(info->name, sizeof(info->name), "%s", g->name);
 	info->state = g->state;
@@ -1008,6 +1010,8 @@ static void fill_info(const struct mv_guest *g, struct mv_guest_info *info)
 	info->devices = g->nr_devices;
 	mv_snprintf(info->kernel, sizeof(info->kernel), "%s", g->kernel);
 	info->resets = g->resets;
+	mv_arch_stage2_layout(g, &info->ipa_bits, &info->s2_levels, &tables);
+	info->s2_table_bytes = tables * MV_PAGE_SIZE;
 }
 
 unsigned int mv_guest_count(void)

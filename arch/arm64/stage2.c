@@ -111,6 +111,14 @@ static void vmid_free(unsigned int vmid)
 	mv_spin_unlock_irqrestore(&vmid_lock, flags);
 }
 
+void mv_arch_stage2_layout(const struct mv_guest *g, unsigned int *ipa_bits,
+			   unsigned int *levels, u64 *tables)
+{
+	*ipa_bits = g->arch.s2_bits;
+	*levels = 4 - g->arch.s2_level;
+	*tables = g->arch.s2_tables;
+}
+
 /* Root tables of a layout: 2 at level 1, 2^(bits - 30) at level 2. */
 static unsigned int root_order(const struct mv_arch_guest *a)
 {

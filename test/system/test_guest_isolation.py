@@ -13,7 +13,8 @@ the layouts take turns on the host CPUs (a vCPU load sets VTCR_EL2 with
 VTTBR_EL2), and gc beats in order beside them. A fourth guest, gd (16
 MiB, level 2), reads 20 GiB, beyond its 34-bit space: the read still
 exits to the hypervisor, which injects an abort (FAR = the address) and
-warns once, naming gd; gd keeps beating."""
+warns once, naming gd; gd keeps beating. guest info shows each guest's
+layout."""
 
 import re
 import tempfile
@@ -90,6 +91,20 @@ def test(args):
                          r"^gc +running +1 +18 ", r"^gd +running +1 +16 "):
                 check(re.search(want, out, re.M),
                       "guest list lacks %r:\n%s" % (want, out))
+            # The layout each guest got, and at least its root tables.
+            for g, bits, levels, root_kib in (("ga", 34, 2, 64),
+                                              ("gb", 34, 2, 64),
+                                              ("gc", 40, 3, 8),
+                                              ("gd", 34, 2, 64)):
+                out = t.run("guest info %s" % g)
+                got = re.search(r"^stage 2: +(\d+)-bit IPA space, (\d) "
+                                r"levels, (\d+) KiB of tables$", out, re.M)
+                check(got and int(got.group(1)) == bits and
+                      int(got.group(2)) == levels and
+                      int(got.group(3)) >= root_kib,
+                      "%s: want a %d-bit, %d-level stage 2 with at least "
+                      "%d KiB of tables:\n%s" % (g, bits, levels, root_kib,
+                                                  out))
             text = m.console()
             check(mvtest.beats(text, "gb")[-1][1] > n_b,
                   "gb stopped beating while the terminal ran commands")

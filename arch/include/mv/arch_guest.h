@@ -27,6 +27,9 @@ int mv_arch_stage2_map(struct mv_guest *g, u64 ipa, paddr_t pa, u64 size);
 void mv_arch_guest_mem_sync(void *host, size_t size);
 /* Largest guest physical address + 1 the hardware supports. */
 u64 mv_arch_ipa_limit(void);
+/* A guest's stage-2 layout: IPA bits, translation levels, table pages. */
+void mv_arch_stage2_layout(const struct mv_guest *g, unsigned int *ipa_bits,
+			   unsigned int *levels, u64 *tables);
 /* The IPA ranges the arch emulates itself (the vGIC), for overlap checks. */
 unsigned int mv_arch_guest_reserved(const struct mv_guest *g,
 				    u64 base[], u64 size[], unsigned int max);

@@ -39,6 +39,9 @@ struct mv_guest_info {
 	unsigned int regions, devices;
 	char kernel[64];
 	uint64_t resets;
+	/* Stage 2: guest physical address bits, walk levels, table bytes. */
+	unsigned int ipa_bits, s2_levels;
+	uint64_t s2_table_bytes;
 };
 
 enum mv_vcpu_state {

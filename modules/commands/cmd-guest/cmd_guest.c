@@ -132,6 +132,9 @@ static int info_cmd(const char *name)
 	mv_printf("devices:  %u\n", gi.devices);
 	mv_printf("kernel:   %s\n", gi.kernel[0] ? gi.kernel : "-");
 	mv_printf("resets:   %lu\n", (unsigned long)gi.resets);
+	mv_printf("stage 2:  %u-bit IPA space, %u levels, %lu KiB of tables\n",
+		  gi.ipa_bits, gi.s2_levels,
+		  (unsigned long)(gi.s2_table_bytes >> 10));
 	for (unsigned int i = 0; i < gi.vcpus; i++) {
 		if (mv_vcpu_info(gi.name, i, &vi))
 			continue;
