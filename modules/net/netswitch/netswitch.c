@@ -8,15 +8,16 @@
  * Locking. The forwarding table, the port table and every deliver call
  * are under the switch lock. mv_netport_send runs on vCPU exit paths,
  * which must never wait for a thread, so it only tries the lock: if it
- * is free and no frame is queued, the sender forwards its frame itself
- * (copied first: the guest may change it while the switch reads it), so
- * a frame reaches its receiver without a thread switch. Otherwise it
- * copies the frame into the switch's bounded lock-free queue (multi-
- * producer, one consumer) and wakes the switch thread if it sleeps; the
- * thread forwards queued frames in order. Threads wait for the lock by
- * sleeping. The switch list is the threads' alone.
+ * is free, no frame is queued and the frame goes to one known port, the
+ * sender forwards it itself (copied first: the guest may change it
+ * while the switch reads it), so a frame reaches its receiver without a
+ * thread switch. Otherwise it copies the frame into the switch's
+ * bounded lock-free queue (multi-producer, one consumer) and wakes the
+ * switch thread if it sleeps; the thread forwards queued frames in
+ * order. Threads wait for the lock by sleeping. The switch list is the
+ * threads' alone.
  *
- * Offloads: the switch thread checks each frame's metadata
+ * Offloads: the switch checks each frame's metadata
  * (netswitch_offload.c) before forwarding it and adapts it to each
  * destination port's offloads, segmenting through a per-switch scratch
  * buffer when the port cannot take a GSO frame whole.
@@ -257,8 +258,10 @@ static void switch_thread(void *arg)
 /* --- ports --- */
 
 /*
- * Forward a sender's frame now if the switch is free and no queued frame
- * must go first (the sender's own earlier ones among them).
+ * Forward a sender's frame now if the switch is free, no queued frame
+ * must go first (the sender's own earlier ones among them) and it goes
+ * to one known port: a flood (up to MAX_PORTS copies) is the thread's
+ * work, so a sender's exit, with interrupts masked, delivers once.
  */
 static bool forward_now(struct mv_netport *port, const void *frame,
 			size_t len, const struct mv_netmeta *meta)
@@ -266,17 +269,23 @@ static bool forward_now(struct mv_netport *port, const void *frame,
 	static const struct mv_netmeta plain;
 	struct mv_netswitch *sw = port->sw;
 	struct mv_netmeta m = meta ? *meta : plain;
+	bool known;
 
-	if (__atomic_exchange_n(&sw->lock, 1, __ATOMIC_ACQUIRE))
+	if (len < NS_ETH_HLEN ||
+	    __atomic_exchange_n(&sw->lock, 1, __ATOMIC_ACQUIRE))
 		return false;
 	if (q_ready(sw)) {
 		tunlock(&sw->lock);
 		return false;
 	}
 	memcpy(sw->frame, frame, len);
-	forward(sw, port->slot, sw->frame, len, &m);
+	known = !(sw->frame[0] & 1) &&
+		ns_core_lookup(&sw->core, sw->frame, mv_time_ns()) !=
+		NS_NO_PORT;
+	if (known)
+		forward(sw, port->slot, sw->frame, len, &m);
 	tunlock(&sw->lock);
-	return true;
+	return known;
 }
 
 void mv_netport_send(struct mv_netport *port, const void *frame, size_t len,
