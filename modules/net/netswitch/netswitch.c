@@ -79,7 +79,7 @@ struct mv_netswitch {
 	/* The queue (Vyukov's bounded queue, one consumer). */
 	struct qent q[QLEN];
 	uint64_t enq;			/* atomic */
-	uint64_t deq;			/* switch thread only */
+	uint64_t deq;			/* written under the lock */
 	uint64_t qbytes;		/* atomic */
 	int sleeping, stop, done;	/* atomics */
 	struct mv_waitq *wq;
