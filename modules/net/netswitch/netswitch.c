@@ -190,8 +190,8 @@ static bool meta_ok(struct mv_netswitch *sw, unsigned int slot,
 	const char *why;
 	uint64_t now;
 
-	if (!m->flags && !m->gso_type)
-		return true;
+	if (!m->flags && !m->gso_type && !m->hdr_len)
+		return true;	/* plain, as most are */
 	if (!ns_off_check(frame, len, m, &why))
 		return true;
 	p->bad_meta++;
