@@ -475,6 +475,7 @@ static const struct {
 	{ "echo", test_echo },
 	{ "virtio", test_virtio },
 	{ "virtio-evil", test_virtio_evil },
+	{ "net-evil", test_net_evil },
 };
 
 static void run_test(const char *word, size_t len)

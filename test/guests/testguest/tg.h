@@ -282,5 +282,6 @@ void test_fpu(void);
 void test_echo(void);
 void test_virtio(void);
 void test_virtio_evil(void);
+void test_net_evil(void);
 
 #endif

@@ -2,8 +2,9 @@
 /*
  * VirtIO MMIO (register layout version 2) words: a small polling driver
  * for the first virtio-blk device of the DT (compatible "virtio,mmio",
- * DeviceID 2), one request queue of QSIZE entries in the image's .bss
- * (Normal memory: the rest of guest RAM is mapped Device, see mmu.c).
+ * DeviceID 2), or the first virtio-net device (DeviceID 1), one queue of
+ * QSIZE entries in the image's .bss (Normal memory: the rest of guest RAM
+ * is mapped Device, see mmu.c).
  *
  * virtio:      a correct driver: initialise as VirtIO 1.x 3.1.1 says,
  *              then `virtio-rounds=` (50) rounds of writing a sector and
@@ -20,6 +21,13 @@
  *              for DEVICE_NEEDS_RESET ("tg: virtio-evil: flood: <n>
  *              rounds needs-reset ok"). Last, a reset and a correct
  *              setup and request show the device works again.
+ * net-evil:    the virtio-net device with CSUM and HOST_TSO4, transmit
+ *              queue only: each of NET_BAD headers the switch must refuse
+ *              goes with a TCP/IPv4 frame to `net-dst=` (a MAC as a
+ *              number: a port the switch has learned, so the sender
+ *              forwards it itself) and to broadcast (the switch thread's
+ *              work), then one plain frame each way; every chain must
+ *              come back used ("tg: net-evil: PASS ...").
  *
  * The device serves requests synchronously in the trapped QueueNotify
  * write, so the used ring is read right after it; no interrupt is used.
@@ -62,6 +70,12 @@
 
 #define F_VERSION_1_HI		(1U << 0)	/* feature bit 32 */
 #define BLK_F_RO		(1U << 5)	/* never offered by Modvisor */
+#define NET_F_CSUM		(1U << 0)
+#define NET_F_HOST_TSO4		(1U << 11)
+
+#define DEV_NET			1
+#define DEV_BLK			2
+#define NET_TXQ			1
 
 #define D_NEXT			1
 #define D_WRITE			2
@@ -118,8 +132,8 @@ static void wr(u32 off, u32 v)
 	mmio_write32(vbase + off, v);
 }
 
-/* The first virtio-mmio node with a block device behind it. */
-static int find_blk(void)
+/* The first virtio-mmio node with device id behind it. */
+static int find_device(u32 id)
 {
 	int node = -1;
 
@@ -128,7 +142,7 @@ static int find_blk(void)
 		if (dt_reg(node, 0, &vbase, NULL))
 			continue;
 		if (rd(VM_MAGIC) == 0x74726976 && rd(VM_VERSION) == 2 &&
-		    rd(VM_DEVICE_ID) == 2)
+		    rd(VM_DEVICE_ID) == id)
 			return 0;
 	}
 	vbase = 0;
@@ -166,9 +180,9 @@ static void wr64(u32 lo_off, u64 v)
 	wr(lo_off + 4, (u32)(v >> 32));
 }
 
-static int vdev_queue(u64 desc_addr)
+static int vdev_queue(u32 index, u64 desc_addr)
 {
-	wr(VM_QUEUE_SEL, 0);
+	wr(VM_QUEUE_SEL, index);
 	if (rd(VM_QUEUE_READY) || rd(VM_QUEUE_NUM_MAX) < QSIZE)
 		return -1;
 	wr(VM_QUEUE_NUM, QSIZE);
@@ -179,8 +193,11 @@ static int vdev_queue(u64 desc_addr)
 	return rd(VM_QUEUE_READY) == 1 ? 0 : -1;
 }
 
-/* A correct reset and initialisation; 0, or -1 (and a message). */
-static int vdev_setup(const char *who)
+/*
+ * A correct reset and initialisation with VERSION_1 and the feature bits
+ * features (0-31), queue index; 0, or -1 (and a message).
+ */
+static int vdev_setup(const char *who, u32 features, u32 queue)
 {
 	u32 st;
 
@@ -190,7 +207,8 @@ static int vdev_setup(const char *who)
 			  rd(VM_STATUS));
 		return -1;
 	}
-	if (vdev_negotiate(0, F_VERSION_1_HI) || vdev_queue((u64)desc)) {
+	if (vdev_negotiate(features, F_VERSION_1_HI) ||
+	    vdev_queue(queue, (u64)desc)) {
 		tg_printf("tg: %s: setup refused, status 0x%x\n", who,
 			  rd(VM_STATUS));
 		return -1;
@@ -201,7 +219,8 @@ static int vdev_setup(const char *who)
 		tg_printf("tg: %s: status 0x%x after DRIVER_OK\n", who, st);
 		return -1;
 	}
-	sectors = rd(VM_CONFIG) | (u64)rd(VM_CONFIG + 4) << 32;
+	if (rd(VM_DEVICE_ID) == DEV_BLK)
+		sectors = rd(VM_CONFIG) | (u64)rd(VM_CONFIG + 4) << 32;
 	return 0;
 }
 
@@ -213,14 +232,19 @@ static void set_desc(unsigned int i, u64 addr, u32 len, u16 flags, u16 next)
 	desc[i].next = next;
 }
 
-/* Publish head (avail idx after the entry) and notify queue 0. */
-static void submit(u16 head)
+/* Publish head (avail idx after the entry) and notify queue. */
+static void submit_to(u32 queue, u16 head)
 {
 	avail.ring[next_avail % QSIZE] = head;
 	dsb(sy);
 	next_avail++;
 	WRITE_ONCE(avail.idx, next_avail);
-	wr(VM_QUEUE_NOTIFY, 0);
+	wr(VM_QUEUE_NOTIFY, queue);
+}
+
+static void submit(u16 head)
+{
+	submit_to(0, head);
 }
 
 /* The usual three-descriptor request on head 0: header, data, status. */
@@ -280,11 +304,11 @@ void test_virtio(void)
 	u64 rounds = bootarg_u64("virtio-rounds", 50), i;
 	int err;
 
-	if (find_blk()) {
+	if (find_device(DEV_BLK)) {
 		test_fail("virtio", "no virtio-mmio block device in the DT");
 		return;
 	}
-	if (vdev_setup("virtio"))
+	if (vdev_setup("virtio", 0, 0))
 		goto fail;
 	if (!sectors) {
 		test_fail("virtio", "capacity 0");
@@ -313,7 +337,7 @@ enum { EXPECT_NEEDS_RESET, EXPECT_REFUSED };
 
 static int setup_for_attack(void)
 {
-	return vdev_setup("virtio-evil");
+	return vdev_setup("virtio-evil", 0, 0);
 }
 
 /* Descriptor 1 points back at descriptor 0. */
@@ -426,7 +450,7 @@ static int attack_ring_addr(void)
 	vdev_reset();
 	if (vdev_negotiate(0, F_VERSION_1_HI))
 		return -1;
-	vdev_queue(dt.ram_base + dt.ram_size);
+	vdev_queue(0, dt.ram_base + dt.ram_size);
 	return 0;
 }
 
@@ -526,7 +550,7 @@ void test_virtio_evil(void)
 	u64 rounds = bootarg_u64("virtio-flood", 0);
 	int err;
 
-	if (find_blk()) {
+	if (find_device(DEV_BLK)) {
 		test_fail("virtio-evil", "no virtio-mmio block device in the DT");
 		return;
 	}
@@ -570,7 +594,7 @@ void test_virtio_evil(void)
 	}
 	if (rounds && flood(rounds))
 		bad++;
-	if (vdev_setup("virtio-evil")) {
+	if (vdev_setup("virtio-evil", 0, 0)) {
 		test_fail("virtio-evil", "no correct setup after the attacks");
 		return;
 	}
@@ -586,4 +610,102 @@ void test_virtio_evil(void)
 	else
 		test_pass("virtio-evil", "%u attacks refused; the device works "
 			  "after a reset", n);
+}
+
+/* struct virtio_net_hdr (VERSION_1: 12 bytes) before the frame. */
+struct net_hdr {
+	u8 flags, gso_type;
+	u16 hdr_len, gso_size, csum_start, csum_offset, num_buffers;
+} __attribute__((packed));
+
+#define NET_NEEDS_CSUM		1
+#define NET_GSO_TCPV4		1
+#define NET_GSO_UDP		3	/* never offered by Modvisor */
+#define ETH_HLEN		14
+#define IP_HLEN			20
+#define TCP_HLEN		20
+#define NET_PAYLOAD		64
+#define NET_FRAME		(ETH_HLEN + IP_HLEN + TCP_HLEN + NET_PAYLOAD)
+#define TCP_START		(ETH_HLEN + IP_HLEN)
+#define TCP_CSUM_OFF		16
+
+/* One header for each check of the switch (docs/net.md), in its order. */
+static const struct net_hdr net_bad[] = {
+	{ .flags = 0x80 },					/* flags */
+	{ .hdr_len = 2000 },					/* hdr_len */
+	{ .flags = NET_NEEDS_CSUM, .csum_start = 200,		/* csum */
+	  .csum_offset = TCP_CSUM_OFF },
+	{ .gso_type = NET_GSO_UDP },				/* gso_type */
+	{ .flags = NET_NEEDS_CSUM, .gso_type = NET_GSO_TCPV4,	/* gso_size */
+	  .csum_start = TCP_START, .csum_offset = TCP_CSUM_OFF },
+	{ .flags = NET_NEEDS_CSUM, .gso_type = NET_GSO_TCPV4,	/* not TCP's */
+	  .gso_size = 1448, .csum_start = ETH_HLEN, .csum_offset = 10 },
+};
+#define NET_BAD (sizeof(net_bad) / sizeof(net_bad[0]))
+
+static u8 net_buf[sizeof(struct net_hdr) + NET_FRAME]
+	__attribute__((aligned(64)));
+
+/* A TCP/IPv4 frame to dst from a made-up local MAC, after header h. */
+static void net_frame(const struct net_hdr *h, u64 dst)
+{
+	static const u8 src[6] = { 0x02, 0x00, 0x00, 0x00, 0xee, 0x01 };
+	u8 *f = net_buf + sizeof(*h);
+
+	memcpy(net_buf, h, sizeof(*h));
+	memset(f, 0, NET_FRAME);
+	for (int i = 0; i < 6; i++)
+		f[i] = (u8)(dst >> (8 * (5 - i)));
+	memcpy(f + 6, src, 6);
+	f[12] = 0x08;					/* IPv4 */
+	f[ETH_HLEN] = 0x45;
+	f[ETH_HLEN + 3] = IP_HLEN + TCP_HLEN + NET_PAYLOAD;
+	f[ETH_HLEN + 6] = 0x40;				/* DF */
+	f[ETH_HLEN + 8] = 64;				/* TTL */
+	f[ETH_HLEN + 9] = 6;				/* TCP */
+	f[TCP_START + 12] = 5 << 4;			/* data offset */
+	f[TCP_START + 13] = 0x18;			/* PSH, ACK */
+}
+
+/* Transmit net_buf (header and frame) on head 0; 0 if it came back used. */
+static int net_send(void)
+{
+	u16 before = READ_ONCE(used.idx);
+
+	set_desc(0, (u64)net_buf, sizeof(net_buf), 0, 0);
+	submit_to(NET_TXQ, 0);
+	return READ_ONCE(used.idx) == (u16)(before + 1) &&
+	       used.ring[before % QSIZE].id == 0 ? 0 : -1;
+}
+
+void test_net_evil(void)
+{
+	static const struct net_hdr plain;
+	const u64 dsts[2] = { bootarg_u64("net-dst", 0xffffffffffffull),
+			      0xffffffffffffull };
+	unsigned int sent = 0;
+
+	if (find_device(DEV_NET)) {
+		test_fail("net-evil", "no virtio-mmio network device in the DT");
+		return;
+	}
+	if (vdev_setup("net-evil", NET_F_CSUM | NET_F_HOST_TSO4, NET_TXQ))
+		return;
+	for (unsigned int d = 0; d < 2; d++) {
+		for (unsigned int i = 0; i <= NET_BAD; i++) {
+			net_frame(i < NET_BAD ? &net_bad[i] : &plain, dsts[d]);
+			if (net_send()) {
+				test_fail("net-evil", "frame %u to %012lx not "
+					  "used (status 0x%x)", i, dsts[d],
+					  rd(VM_STATUS));
+				return;
+			}
+			sent++;
+		}
+	}
+	if (rd(VM_STATUS) & S_NEEDS_RESET)
+		test_fail("net-evil", "the device needs a reset");
+	else
+		test_pass("net-evil", "%u bad headers and 2 plain frames sent, "
+			  "every chain used", sent - 2);
 }
