@@ -7,7 +7,8 @@
   listener on linux1 (its stdin a FIFO opened read-write, so busybox nc
   does not half-close early: DESIGN §9), timed in linux0 from before dd
   to after nc ends, and the bytes the listener got checked; then 20 pings
-  (rtt min/avg/max). Twice: each guest has two virtio-net devices, one
+  (rtt min/median/avg/max: a few slow wake-ups of idle host CPUs weigh
+  on the average). Twice: each guest has two virtio-net devices, one
   with offloads (checksum, TSO) on br0 (10.0.0.0/24) and one with
   `offloads = "off"` on br1 (10.0.1.0/24). Each run's rate and the
   frames linux1 received are printed: busybox nc writes small chunks, and
@@ -39,6 +40,7 @@ import argparse
 import os
 import re
 import socket
+import statistics
 import sys
 import tempfile
 
@@ -269,9 +271,14 @@ def block(sh, runs):
 
 
 def ping(sh, dst):
-    out = sh.run("ping -c 20 -i 0.2 %s | tail -1" % dst)
-    r = re.search(r"min/avg/max = ([\d.]+)/([\d.]+)/([\d.]+)", out)
-    return r.groups() if r else ("?", "?", "?")
+    """rtt min, median, average and max of 20 pings, in ms (strings)."""
+    out = sh.run("ping -c 20 -i 0.2 %s | sed -n 's/.*time=\\([0-9.]*\\) "
+                 "ms$/\\1/p' | tr '\\n' ' '" % dst)
+    t = sorted(float(x) for x in re.findall(r"[\d.]+", out))
+    if not t:
+        return ("?",) * 4
+    return tuple("%.3f" % x for x in (t[0], statistics.median(t),
+                                      sum(t) / len(t), t[-1]))
 
 
 def received(term, sw, guest="linux1"):
@@ -347,9 +354,10 @@ def report(m, runs):
     for sw, what in (("br0", "on "), ("br1", "off")):
         print("  HTTP linux1 -> linux0 (httpd), offloads %s %7.2f MB/s in %s"
               % (what, rate(web[sw][0]), frame_text(web[sw][1])))
-    print("  ping rtt min/avg/max, offloads on   %s/%s/%s ms  (target <= 2)"
-          % rtt)
-    print("  ping rtt min/avg/max, offloads off  %s/%s/%s ms" % rtt_plain)
+    print("  ping rtt min/median/avg/max, offloads on   %s/%s/%s/%s ms  "
+          "(target <= 2)" % rtt)
+    print("  ping rtt min/median/avg/max, offloads off  %s/%s/%s/%s ms"
+          % rtt_plain)
     print_block("virtio-blk", blk, "  (target >= 50 %)")
 
 
@@ -405,7 +413,8 @@ def report_native(build, runs, tmp, in_guest):
           "straight on QEMU, 1 CPU each):" % runs)
     print("  TCP between two QEMUs (socket netdev, no offloads) %7.2f MB/s"
           % rate(min(net)))
-    print("  ping rtt min/avg/max between them   %s/%s/%s ms" % rtt)
+    print("  ping rtt min/median/avg/max between them   %s/%s/%s/%s ms"
+          % rtt)
     print_block("QEMU virtio-blk", blk)
     print("  TCP over loopback inside one guest: natively %.2f MB/s, in "
           "linux0 under Modvisor %.2f MB/s (%.2f times the time)"
