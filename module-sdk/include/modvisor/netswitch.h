@@ -17,7 +17,8 @@
  * switch copies a sent frame and forwards it at once if it is free, on
  * the sender's path, else queues it for its switch thread. deliver(ctx,
  * frame, len, meta) runs under the switch lock, one call at a time, on
- * that thread or on a sender's path (a vCPU's exit, interrupts masked):
+ * that thread or on a sender's path (a vCPU's exit or a sending thread,
+ * interrupts masked):
  * it must not block, sleep or wait for a vCPU (copy the frame and
  * return); frame and meta are only valid during the call.
  *

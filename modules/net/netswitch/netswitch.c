@@ -261,7 +261,9 @@ static void switch_thread(void *arg)
  * Forward a sender's frame now if the switch is free, no queued frame
  * must go first (the sender's own earlier ones among them) and it goes
  * to one known port: a flood (up to MAX_PORTS copies) is the thread's
- * work, so a sender's exit, with interrupts masked, delivers once.
+ * work, so a sender's exit, with interrupts masked, delivers once. A
+ * sending thread (the host NIC's) masks them too: it must not be
+ * preempted holding the lock while frames pile up in the queue.
  */
 static bool forward_now(struct mv_netport *port, const void *frame,
 			size_t len, const struct mv_netmeta *meta)
@@ -269,22 +271,25 @@ static bool forward_now(struct mv_netport *port, const void *frame,
 	static const struct mv_netmeta plain;
 	struct mv_netswitch *sw = port->sw;
 	struct mv_netmeta m = meta ? *meta : plain;
-	bool known;
+	unsigned long flags;
+	bool known = false;
 
-	if (len < NS_ETH_HLEN ||
-	    __atomic_exchange_n(&sw->lock, 1, __ATOMIC_ACQUIRE))
+	if (len < NS_ETH_HLEN)
 		return false;
-	if (q_ready(sw)) {
-		tunlock(&sw->lock);
-		return false;
+	flags = mv_irq_save();
+	if (__atomic_exchange_n(&sw->lock, 1, __ATOMIC_ACQUIRE))
+		goto out;
+	if (!q_ready(sw)) {
+		memcpy(sw->frame, frame, len);
+		known = !(sw->frame[0] & 1) &&
+			ns_core_lookup(&sw->core, sw->frame, mv_time_ns()) !=
+			NS_NO_PORT;
+		if (known)
+			forward(sw, port->slot, sw->frame, len, &m);
 	}
-	memcpy(sw->frame, frame, len);
-	known = !(sw->frame[0] & 1) &&
-		ns_core_lookup(&sw->core, sw->frame, mv_time_ns()) !=
-		NS_NO_PORT;
-	if (known)
-		forward(sw, port->slot, sw->frame, len, &m);
 	tunlock(&sw->lock);
+out:
+	mv_irq_restore(flags);
 	return known;
 }
 
