@@ -18,9 +18,8 @@
  * the sender's path, else queues it for its switch thread. deliver(ctx,
  * frame, len, meta) runs under the switch lock, one call at a time, on
  * that thread or on a sender's path (a vCPU's exit or a sending thread,
- * interrupts masked):
- * it must not block, sleep or wait for a vCPU (copy the frame and
- * return); frame and meta are only valid during the call.
+ * interrupts masked): it must not block, sleep or wait for a vCPU (copy
+ * the frame and return); frame and meta are only valid during the call.
  *
  * Offloads. A frame may carry metadata (the fields of struct
  * virtio_net_hdr): a partial checksum to complete and/or a TCP segment
