@@ -183,6 +183,11 @@ UART = """\
 """
 
 
+def uart_and(extra):
+    """A devices node with the PL011 and the device nodes in extra."""
+    return UART.replace("\t\t\t};\n", extra + "\t\t\t};\n")
+
+
 def guest_node(name, bootargs=None, vcpus=None, memory=((0x40000000,
                                                         0x1000000),),
                kernel=TESTGUEST, autostart=True, host_cpus=None,

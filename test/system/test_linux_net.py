@@ -60,17 +60,16 @@ BULK_KIB = 4096
 # A mean frame size only TSO reaches: more than two 1514-byte frames.
 BIG_FRAME = 3000
 GUESTS = ("linux0", "linux1")
-# evil: a test guest with a virtio-net device on br0, started by the test.
-EVIL = mvtest.guest_node(
-    "evil", "net-evil net-dst=0x%s" % "02:00:5e:00:53:01".replace(":", ""),
-    autostart=False, devices=mvtest.UART.replace(
-        "\t\t\t};\n", mvtest.virtio_node("net", 0, 'switch = "br0";') +
-        "\t\t\t};\n"))
-EVIL_BAD = 12		# six headers, each to linux1 and to broadcast
 # linux0's MAC comes from the names, linux1's from its device tree.
 DT_MAC = "02:00:5e:00:53:01"
 MAC_PROP = {"linux0": "",
             "linux1": "mac = [%s];" % DT_MAC.replace(":", " ")}
+# evil: a test guest with a virtio-net device on br0, started by the test.
+EVIL = mvtest.guest_node(
+    "evil", "net-evil net-dst=0x%s" % DT_MAC.replace(":", ""),
+    autostart=False,
+    devices=mvtest.uart_and(mvtest.virtio_node("net", 0, 'switch = "br0";')))
+EVIL_BAD = 12		# six headers, each to linux1 and to broadcast
 PINGS = 100
 # A vCPU leaves its home CPU only when that is busy for 5 ms or more:
 # 2-6 moves in 100 pings on a quiet machine, up to 32 on a busy one. One

@@ -75,18 +75,14 @@ BLK = """\
 """
 
 
-def devices(extra):
-    return mvtest.UART.replace("\t\t\t};\n", extra + "\t\t\t};\n")
-
-
 def test(args):
     frag = mvtest.guests_fragment(
         # good has 64 MiB: evil's "outside RAM" address is RAM in good.
         mvtest.guest_node("good", "virtio virtio-rounds=200 heartbeat",
                           memory=((0x40000000, 0x4000000),),
-                          devices=devices(BLK)),
+                          devices=mvtest.uart_and(BLK)),
         mvtest.guest_node("evil", "virtio-evil virtio-flood=%d" % FLOOD,
-                          devices=devices(BLK)))
+                          devices=mvtest.uart_and(BLK)))
     with tempfile.TemporaryDirectory() as tmp:
         m = mvtest.boot_guests(tmp, args, frag, timeout=60)
         t = mvtest.Terminal(m)
