@@ -7,6 +7,7 @@
 #include <mv/console.h>
 #include <mv/cpu.h>
 #include <mv/devtree.h>
+#include <mv/entropy.h>
 #include <mv/guest.h>
 #include <mv/heap.h>
 #include <mv/log.h>
@@ -262,6 +263,7 @@ void mv_nucleus_main(const void *fdt)
 	    mv_arch_timer_init(fdt) < 0)
 		boot_fail();
 	mv_arch_timer_init_cpu();
+	mv_entropy_init(fdt);
 	mv_guests_init();
 	mv_arch_virt_init_cpu();
 	mv_sched_init_cpu();

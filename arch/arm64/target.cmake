@@ -25,6 +25,7 @@ set(MV_NUCLEUS_SOURCES
 	${MV_ARCH_DIR}/guest_entry.S
 	${MV_ARCH_DIR}/stage2.c
 	${MV_ARCH_DIR}/vcpu.c
+	${MV_ARCH_DIR}/smccc.c
 	${MV_ARCH_DIR}/vgic.c
 	${MV_ARCH_DIR}/guest_fdt.c
 	${MV_SOURCE_DIR}/nucleus/main.c
@@ -44,6 +45,7 @@ set(MV_NUCLEUS_SOURCES
 	${MV_SOURCE_DIR}/nucleus/vcpu.c
 	${MV_SOURCE_DIR}/nucleus/emulate.c
 	${MV_SOURCE_DIR}/nucleus/hostinfo.c
+	${MV_SOURCE_DIR}/nucleus/entropy.c
 	${MV_SOURCE_DIR}/nucleus/initrd.c
 	${MV_SOURCE_DIR}/nucleus/exports.c
 	${MV_SOURCE_DIR}/nucleus/mm/module_mem.c

@@ -18,6 +18,7 @@
 #include <mv/log.h>
 #include <mv/sched.h>
 #include <arm64.h>
+#include "smccc.h"
 #include <string.h>
 
 /* HCR_EL2 for guests: stage 2, interrupts to EL2, broadcast TLB and cache
@@ -723,6 +724,8 @@ static __attribute__((noinline)) int handle_psci(struct mv_vcpu *v, bool smc)
 		x[0] = PSCI_1_0;
 		return action;
 	}
+	if (mv_arm64_smccc_call(fn, x))
+		return action;
 	if (!psci_implemented(fn)) {
 		mv_guest_warn(v->guest, "vcpu%u: unknown %s function 0x%x: "
 			      "NOT_SUPPORTED\n", v->index, smc ? "SMC" : "HVC",
@@ -757,7 +760,8 @@ static __attribute__((noinline)) int handle_psci(struct mv_vcpu *v, bool smc)
 		return MV_RUN_CHECK;
 	case PSCI_FEATURES:
 		/* CPU_SUSPEND: the original power_state format. */
-		ret = psci_implemented((u32)a1) ? 0 : MV_PSCI_NOT_SUPPORTED;
+		ret = psci_implemented((u32)a1) || (u32)a1 == SMCCC_VERSION ?
+			      0 : MV_PSCI_NOT_SUPPORTED;
 		break;
 	}
 	x[0] = (u64)ret;

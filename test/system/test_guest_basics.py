@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
-"""One 2-vCPU test guest (test/guests/testguest) running "uart psci timer
-ptimer wfi smp abort": each test prints PASS, in that order, and none
+"""One 2-vCPU test guest (test/guests/testguest) running "uart psci trng
+timer ptimer wfi smp abort": each test prints PASS, in that order, and none
 FAIL; the timer test counts its 1000 interrupts, ptimer 100 interrupts of
 the trapped and emulated EL1 physical timer (INTID 30 from the guest DT,
 its CNTP_* accesses show as sysreg exits), smp brings cpu1 up and off;
@@ -16,7 +16,7 @@ import tempfile
 import mvtest
 from mvtest import check
 
-TESTS = ["uart", "psci", "timer", "ptimer", "wfi", "smp", "abort"]
+TESTS = ["uart", "psci", "trng", "timer", "ptimer", "wfi", "smp", "abort"]
 
 
 def test(args):

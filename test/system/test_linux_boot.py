@@ -4,7 +4,8 @@
 scripts/fetch-guest-images) as a 2-vCPU guest with an emulated PL011
 console, a virtio-mmio console and an empty virtio-mmio slot: it boots to
 the initramfs marker with both CPUs (PSCI CPU_ON), the GICv3 and the
-virtual timer working, ttyAMA0 as its console, virtio_console bound to
+virtual timer working, its random number generator seeded at once from
+the SMCCC TRNG, ttyAMA0 as its console, virtio_console bound to
 the one device (the empty slot ignored), and no warning about the guest
 in the hypervisor's log. Then the terminal is bound to the guest's PL011
 (vserial) and a shell command typed into Linux runs; what it writes to
@@ -48,6 +49,9 @@ def test(args):
             text = m.console()
             for want in (r"Machine model: Modvisor guest linux0",
                          r"psci: PSCIv1\.0 detected",
+                         r"psci: SMC Calling Convention v1\.1",
+                         # Seeded from the TRNG before anything else runs.
+                         r"\[ +0\.000000\] random: crng init done",
                          r"GICv3: CPU1: found redistributor 1",
                          r"smp: Brought up 1 node, 2 CPUs",
                          r"arch_timer: cp15 timer\(s\) running at [\d.]+MHz "

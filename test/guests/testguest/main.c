@@ -464,6 +464,7 @@ static const struct {
 	{ "wfi", test_wfi },
 	{ "smp", test_smp },
 	{ "psci", test_psci },
+	{ "trng", test_trng },
 	{ "abort", test_abort },
 	{ "heartbeat", test_heartbeat },
 	{ "spin", test_spin },

@@ -222,6 +222,94 @@ void test_psci(void)
 
 /* ------------------------------------------------------------------ */
 
+#define SMCCC_VERSION	0x80000000U
+#define TRNG_VERSION	0x84000050U
+#define TRNG_FEATURES	0x84000051U
+#define TRNG_RND32	0x84000053U
+#define TRNG_RND64	0xc4000053U
+#define TRNG_DRAWS	16
+
+static unsigned int bits_set(u64 v)
+{
+	unsigned int n = 0;
+
+	for (; v; v &= v - 1)
+		n++;
+	return n;
+}
+
+/*
+ * The Arm TRNG firmware interface over SMCCC 1.1: what Linux seeds its
+ * random numbers from. 16 draws of 192 bits: no two alike, about half
+ * the bits set; fewer bits asked, zeros above them; 0 or too many bits:
+ * INVALID_PARAMETERS.
+ */
+void test_trng(void)
+{
+	u64 r[4], draws[TRNG_DRAWS][3];
+	unsigned int i, j, ones = 0;
+	s64 v;
+
+	if (psci_call(PSCI_FEATURES, SMCCC_VERSION, 0, 0) != 0 ||
+	    (v = psci_call(SMCCC_VERSION, 0, 0, 0)) < 0x10001) {
+		test_fail("trng", "no SMCCC 1.1");
+		return;
+	}
+	v = psci_call(TRNG_VERSION, 0, 0, 0);
+	if (v < 0x10000 || psci_call(TRNG_FEATURES, TRNG_RND64, 0, 0) != 0) {
+		test_fail("trng", "TRNG_VERSION %ld, no RND64", v);
+		return;
+	}
+	for (i = 0; i < TRNG_DRAWS; i++) {
+		smccc_call_res(TRNG_RND64, 192, r);
+		if (r[0]) {
+			test_fail("trng", "RND64(192) = %ld", (s64)r[0]);
+			return;
+		}
+		for (j = 0; j < 3; j++) {
+			draws[i][j] = r[j + 1];
+			ones += bits_set(r[j + 1]);
+		}
+		for (j = 0; j < i; j++) {
+			if (draws[j][0] == draws[i][0] &&
+			    draws[j][1] == draws[i][1] &&
+			    draws[j][2] == draws[i][2]) {
+				test_fail("trng", "draws %u and %u alike", j, i);
+				return;
+			}
+		}
+	}
+	/* 3072 bits: 1536 expected, 17 standard deviations either way. */
+	if (ones < 1300 || ones > 1772) {
+		test_fail("trng", "%u of %u bits set", ones, TRNG_DRAWS * 192);
+		return;
+	}
+	smccc_call_res(TRNG_RND64, 8, r);
+	if (r[0] || r[1] || r[2] || r[3] > 0xff) {
+		test_fail("trng", "RND64(8) = %ld 0x%lx 0x%lx 0x%lx",
+			  (s64)r[0], r[1], r[2], r[3]);
+		return;
+	}
+	smccc_call_res(TRNG_RND32, 96, r);
+	if ((s32)r[0] || r[1] > 0xffffffff || r[2] > 0xffffffff ||
+	    r[3] > 0xffffffff) {
+		test_fail("trng", "RND32(96) = %ld 0x%lx 0x%lx 0x%lx",
+			  (s64)(s32)r[0], r[1], r[2], r[3]);
+		return;
+	}
+	if (psci_call(TRNG_RND64, 0, 0, 0) != -2 ||
+	    psci_call(TRNG_RND64, 193, 0, 0) != -2 ||
+	    psci_call(TRNG_RND32, 97, 0, 0) != -2) {
+		test_fail("trng", "0 or too many bits not refused");
+		return;
+	}
+	test_pass("trng", "smccc 1.1 trng %lu.%lu %u draws %u/%u bits set",
+		  (u64)v >> 16, (u64)v & 0xffff, TRNG_DRAWS, ones,
+		  TRNG_DRAWS * 192);
+}
+
+/* ------------------------------------------------------------------ */
+
 void test_abort(void)
 {
 	struct percpu *pc = this_cpu();

@@ -232,6 +232,7 @@ void gic_disable_spi(unsigned int intid);
 s64 psci_call(u64 fn, u64 a1, u64 a2, u64 a3);
 s64 smc_call(u64 fn, u64 a1, u64 a2, u64 a3);
 s64 hvc_call(u64 fn, u64 a1, u64 a2, u64 a3);
+void smccc_call_res(u64 fn, u64 a1, u64 res[4]);
 
 /* main.c */
 int dt_reg(int node, int index, u64 *base, u64 *size);
@@ -271,6 +272,7 @@ void test_timer(void);
 void test_wfi(void);
 void test_smp(void);
 void test_psci(void);
+void test_trng(void);
 void test_abort(void);
 void test_heartbeat(void);
 void test_spin(void);
