@@ -70,12 +70,13 @@ static int ports_cmd(const char *sw)
 	for (unsigned int i = 0; !mv_netport_info_at(sw, i, &p); i++)
 		if ((int)strlen(p.name) > width)
 			width = (int)strlen(p.name);
-	mv_printf("%-*s %10s %12s %10s %12s %7s %5s %8s %9s  %s\n", width,
-		  "port", "rx frames", "rx bytes", "tx frames", "tx bytes",
-		  "drops", "MACs", "bad meta", "segmented", "offloads");
+	mv_printf("%-*s %10s %12s %10s %12s %7s %5s %8s %9s %10s  %s\n",
+		  width, "port", "rx frames", "rx bytes", "tx frames",
+		  "tx bytes", "drops", "MACs", "bad meta", "segmented",
+		  "rx direct", "offloads");
 	for (unsigned int i = 0; !mv_netport_info_at(sw, i, &p); i++) {
 		mv_printf("%-*s %10llu %12llu %10llu %12llu %7llu %5u %8llu "
-			  "%9llu  %s\n",
+			  "%9llu %10llu  %s\n",
 			  width, p.name, (unsigned long long)p.rx_frames,
 			  (unsigned long long)p.rx_bytes,
 			  (unsigned long long)p.tx_frames,
@@ -83,6 +84,7 @@ static int ports_cmd(const char *sw)
 			  (unsigned long long)p.drops, p.macs,
 			  (unsigned long long)p.bad_meta,
 			  (unsigned long long)p.segmented,
+			  (unsigned long long)p.direct,
 			  offload_names(p.offloads));
 		shown++;
 	}

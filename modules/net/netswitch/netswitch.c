@@ -62,8 +62,9 @@ struct mv_netport {
 	void *ctx;
 	unsigned int offloads;		/* atomic: MV_NETPORT_* */
 	uint64_t queue_drops;		/* atomic: lost on the way in */
-	/* Switch thread, under the switch lock: */
+	/* Under the switch lock: */
 	uint64_t bad_meta, bad_unlogged, segmented;
+	uint64_t direct;		/* forwarded by forward_now */
 	uint64_t warned_ns;
 	bool warned;
 };
@@ -287,8 +288,10 @@ static bool forward_now(struct mv_netport *port, const void *frame,
 		known = !(sw->frame[0] & 1) &&
 			ns_core_lookup(&sw->core, sw->frame, mv_time_ns()) !=
 			NS_NO_PORT;
-		if (known)
+		if (known) {
+			port->direct++;
 			forward(sw, port->slot, sw->frame, len, &m);
+		}
 	}
 	tunlock(&sw->lock);
 out:
@@ -498,6 +501,7 @@ int mv_netport_info_at(const char *name, unsigned int i,
 							  __ATOMIC_RELAXED);
 		info->bad_meta = p->bad_meta;
 		info->segmented = p->segmented;
+		info->direct = p->direct;
 		info->offloads = __atomic_load_n(&p->offloads,
 						 __ATOMIC_RELAXED);
 		info->macs = ns_core_port_macs(&sw->core, s, mv_time_ns());
