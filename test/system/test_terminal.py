@@ -58,13 +58,13 @@ def bad_modules(tmp, good, cc_host="gcc"):
     src = os.path.join(tmp, "x86.c")
     with open(src, "w") as f:
         f.write('static const char i[] __attribute__((section(".modinfo"),'
-                ' used)) = "abi=4d560007\\0name=x86";\nint f(void) '
+                ' used)) = "abi=4d560008\\0name=x86";\nint f(void) '
                 '{ return 1; }\n')
     obj = os.path.join(tmp, "x86.o")
     subprocess.run([cc_host, "-c", src, "-o", obj], check=True)
     bad["wrong-machine"] = open(obj, "rb").read()
     abi = bytearray(data)
-    pos = abi.find(b"abi=4d560007")
+    pos = abi.find(b"abi=4d560008")
     check(pos >= 0, "no ABI string in hello.mvm")
     abi[pos + 4:pos + 12] = b"4d56ffff"
     bad["wrong-abi"] = bytes(abi)
@@ -186,7 +186,7 @@ def test(args):
                                       r" built for ELF machine 62, this "
                                       r"nucleus loads AArch64"),
                     ("wrong-abi", r"module: hello: wrong module ABI: built "
-                                  r"for 4d56ffff, this nucleus has 4d560007"),
+                                  r"for 4d56ffff, this nucleus has 4d560008"),
                     ("undefined", r"module: undefined: undefined symbol "
                                   r"no_such_nucleus_function"),
                     ("reloc", r"module: reloc: section \.text: unsupported "

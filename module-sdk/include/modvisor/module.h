@@ -16,8 +16,8 @@
 #include <stdint.h>
 
 /* Bumped whenever the nucleus's exported ABI changes incompatibly. */
-#define MV_ABI_MAGIC 0x4d560007
-#define MV_ABI_MAGIC_STR "4d560007"
+#define MV_ABI_MAGIC 0x4d560008
+#define MV_ABI_MAGIC_STR "4d560008"
 
 #define MV_MODULE_NAME_MAX 32
 

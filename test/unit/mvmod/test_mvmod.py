@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 
-ABI = "4d560007"
+ABI = "4d560008"
 SAN_ENV = {
     # A sanitizer finding must not look like mvmod's own exit status 1.
     "ASAN_OPTIONS": "exitcode=99:detect_leaks=1:abort_on_error=0",
@@ -387,16 +387,16 @@ def test_verify(tmp):
                    lambda e: e.replace(b"abi=", b"abj=")),
             [f"no abi= in .modinfo, expected abi={ABI}"])
     vexpect(edited("mvt_leaf", "twoabi",
-                   lambda e: e.replace(b"name=mvt_leaf", b"abi=4d560007\0")),
+                   lambda e: e.replace(b"name=mvt_leaf", b"abi=4d560008\0")),
             ["2 abi= entries in .modinfo, expected one",
              "no name= in .modinfo"])
     vexpect(edited("mvt_leaf", "twoname",
-                   lambda e: e.replace(b"abi=4d560007", b"name=mvt_lea")),
+                   lambda e: e.replace(b"abi=4d560008", b"name=mvt_lea")),
             [f"no abi= in .modinfo, expected abi={ABI}",
              "2 name= entries in .modinfo, expected one"])
     vexpect(edited("mvt_leaf", "noeq",
-                   lambda e: e.replace(b"abi=4d560007", b"abi_4d560007")),
-            ['malformed .modinfo entry "abi_4d560007" (no \'=\')',
+                   lambda e: e.replace(b"abi=4d560008", b"abi_4d560008")),
+            ['malformed .modinfo entry "abi_4d560008" (no \'=\')',
              f"no abi= in .modinfo, expected abi={ABI}"])
     # Name length limits: 31 is fine, 32 is not (edits of mvt_export's
     # description, with its own name turned into an unknown key).
@@ -431,8 +431,8 @@ def test_verify(tmp):
                    lambda e: e.set_sh(e.sec(".mv_module"), "size", 8)),
             ["section .mv_module: 8 bytes, expected 16"])
     vexpect(edited("mvt_leaf", "unterminated",
-                   lambda e: e.replace(b"abi=4d560007\0",
-                                       b"abi=4d5600071")),
+                   lambda e: e.replace(b"abi=4d560008\0",
+                                       b"abi=4d5600081")),
             ["section .modinfo is not NUL-terminated"])
     vexpect(edited("mvt_export", "common", lambda e: struct.pack_into(
                 "<H", e.d, e.sh(e.sec(".symtab"))["offset"]
