@@ -18,8 +18,9 @@
 #include <mv/log.h>
 #include <mv/sched.h>
 #include <arm64.h>
-#include "smccc.h"
 #include <string.h>
+
+#include "smccc.h"
 
 /* HCR_EL2 for guests: stage 2, interrupts to EL2, broadcast TLB and cache
  * maintenance (vCPUs migrate), trap WFI, WFE, SMC, ACTLR and
