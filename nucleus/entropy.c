@@ -139,7 +139,7 @@ int mv_entropy_take(struct mv_entropy_pool *pool, void *buf, size_t len)
 	return 0;
 }
 
-void mv_entropy_init(const void *fdt)
+void mv_entropy_init(void *fdt)
 {
 	int chosen = fdt_path_offset(fdt, "/chosen"), len = 0;
 	const void *seed =
@@ -155,6 +155,8 @@ void mv_entropy_init(const void *fdt)
 		return;
 	}
 	mv_entropy_stir(&boot_pool, seed, (size_t)len, true);
+	/* Whoever reads the DTB later (`devtree print`) must not learn it. */
+	fdt_nop_property(fdt, chosen, "rng-seed");
 	/* Not credited: only makes two boots with one seed differ. */
 	mv_entropy_stir(&boot_pool, &now, sizeof(now), false);
 	mv_log(MV_LOG_INFO,

@@ -263,7 +263,7 @@ void mv_nucleus_main(const void *fdt)
 	    mv_arch_timer_init(fdt) < 0)
 		boot_fail();
 	mv_arch_timer_init_cpu();
-	mv_entropy_init(fdt);
+	mv_entropy_init((void *)fdt);	/* takes the seed out of it */
 	mv_guests_init();
 	mv_arch_virt_init_cpu();
 	mv_sched_init_cpu();

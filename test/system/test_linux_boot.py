@@ -5,7 +5,8 @@ scripts/fetch-guest-images) as a 2-vCPU guest with an emulated PL011
 console, a virtio-mmio console and an empty virtio-mmio slot: it boots to
 the initramfs marker with both CPUs (PSCI CPU_ON), the GICv3 and the
 virtual timer working, its random number generator seeded at once from
-the SMCCC TRNG, ttyAMA0 as its console, virtio_console bound to
+the SMCCC TRNG (and the seed gone from `devtree print /chosen`), ttyAMA0
+as its console, virtio_console bound to
 the one device (the empty slot ignored), and no warning about the guest
 in the hypervisor's log. Then the terminal is bound to the guest's PL011
 (vserial) and a shell command typed into Linux runs; what it writes to
@@ -90,6 +91,11 @@ def test(args):
             out = t.run("vcpu list")
             check(re.search(r"^linux0\s+1\s", out, re.M),
                   "vcpu list lacks linux0's vcpu1:\n%s" % out)
+            # The nucleus took QEMU's seed out of the boot DTB: nobody
+            # reading it later can predict what guests were given.
+            out = t.run("devtree print /chosen")
+            check("stdout-path" in out and "rng-seed" not in out,
+                  "/chosen still shows the seed (or nothing):\n%s" % out)
         finally:
             m.close()
 

@@ -32,8 +32,11 @@ void mv_entropy_stir(struct mv_entropy_pool *pool, const void *data, size_t len,
 /* len bytes from a seeded pool, or -MV_ENODEV before it has a seed. */
 int mv_entropy_take(struct mv_entropy_pool *pool, void *buf, size_t len);
 
-/* The nucleus's pool, seeded at boot from the DTB's /chosen/rng-seed. */
-void mv_entropy_init(const void *fdt);
+/*
+ * The nucleus's pool, seeded at boot from the DTB's /chosen/rng-seed,
+ * which it then removes from the DTB.
+ */
+void mv_entropy_init(void *fdt);
 bool mv_entropy_available(void);
 int mv_entropy_read(void *buf, size_t len);
 
