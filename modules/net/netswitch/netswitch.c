@@ -230,6 +230,11 @@ static void forward(struct mv_netswitch *sw, unsigned int slot,
 static bool thread_should_run(struct mv_netswitch *sw)
 {
 	__atomic_store_n(&sw->sleeping, 1, __ATOMIC_SEQ_CST);
+	/*
+	 * The store before q_ready()'s load: a sender publishes its frame
+	 * before it swaps sleeping, so one of us sees the other's write.
+	 */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	return q_ready(sw) || __atomic_load_n(&sw->stop, __ATOMIC_SEQ_CST);
 }
 
@@ -283,7 +288,13 @@ static bool forward_now(struct mv_netport *port, const void *frame,
 	flags = mv_irq_save();
 	if (__atomic_exchange_n(&sw->lock, 1, __ATOMIC_ACQUIRE))
 		goto out;
-	if (!q_ready(sw)) {
+	/*
+	 * Nothing queued, nor being queued: a sender that has taken a slot
+	 * but not filled it yet (an earlier frame of this sender's among
+	 * them) leaves the head empty, so q_ready() alone would let this
+	 * frame overtake it.
+	 */
+	if (__atomic_load_n(&sw->enq, __ATOMIC_ACQUIRE) == sw->deq) {
 		memcpy(sw->frame, frame, len);
 		known = !(sw->frame[0] & 1) &&
 			ns_core_lookup(&sw->core, sw->frame, mv_time_ns()) !=
@@ -554,7 +565,13 @@ static int bridge_probe(struct mv_device *dev)
 		mv_free(sw);
 		return -MV_EINVAL;
 	}
-	mv_dt_u32(&dev->node, "ageing-time-ms", &ageing_ms);
+	if (!mv_dt_u32(&dev->node, "ageing-time-ms", &ageing_ms) &&
+	    !ageing_ms) {
+		mv_log(MV_LOG_ERR, "netswitch: %s: ageing-time-ms is 0 (nothing "
+		       "would ever be learned)\n", dev->path);
+		mv_free(sw);
+		return -MV_EINVAL;
+	}
 	ns_core_init(&sw->core, sw->fdb, FDB_BUCKETS, sw->cports, MAX_PORTS,
 		     (uint64_t)ageing_ms * 1000000);
 	for (unsigned int i = 0; i < QLEN; i++)
