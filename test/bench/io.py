@@ -6,7 +6,7 @@
 * network: 64 MiB of `dd if=/dev/zero bs=64k | nc` from linux0 to a
   listener on linux1 (its stdin a FIFO opened read-write, so busybox nc
   does not half-close early: DESIGN §9), timed in linux0 from before dd
-  to after nc ends, and the bytes the listener got checked; then 20 pings
+  to after nc ends, and the bytes the listener got checked; then 100 pings
   (rtt min/median/avg/max: a few slow wake-ups of idle host CPUs weigh
   on the average). Twice: each guest has two virtio-net devices, one
   with offloads (checksum, TSO) on br0 (10.0.0.0/24) and one with
@@ -271,8 +271,9 @@ def block(sh, runs):
 
 
 def ping(sh, dst):
-    """rtt min, median, average and max of 20 pings, in ms (strings)."""
-    out = sh.run("ping -c 20 -i 0.2 %s | sed -n 's/.*time=\\([0-9.]*\\) "
+    """rtt min, median, average and max of 100 pings (20 a second), in
+    ms (strings)."""
+    out = sh.run("ping -c 100 -i 0.05 %s | sed -n 's/.*time=\\([0-9.]*\\) "
                  "ms$/\\1/p' | tr '\\n' ' '" % dst)
     t = sorted(float(x) for x in re.findall(r"[\d.]+", out))
     if not t:
