@@ -115,7 +115,7 @@ struct mv_netport_info {
 	uint64_t drops;			/* malformed, queue full, too big */
 	uint64_t bad_meta;		/* of drops: bad offload metadata */
 	uint64_t segmented;		/* tx: GSO frames cut in software */
-	uint64_t direct;		/* rx: forwarded on the sender's path */
+	uint64_t direct;		/* rx: handled on the sender's path */
 	unsigned int macs;		/* live MACs learned on it */
 	unsigned int offloads;		/* MV_NETPORT_* it accepts */
 };

@@ -64,7 +64,7 @@ struct mv_netport {
 	uint64_t queue_drops;		/* atomic: lost on the way in */
 	/* Under the switch lock: */
 	uint64_t bad_meta, bad_unlogged, segmented;
-	uint64_t direct;		/* forwarded by forward_now */
+	uint64_t direct;		/* handled by forward_now */
 	uint64_t warned_ns;
 	bool warned;
 };
