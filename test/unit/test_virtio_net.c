@@ -10,12 +10,24 @@
  * header, the byte ring wrapping with frames of every size, a full ring
  * dropping, frames the driver did not negotiate dropped, and receive
  * refills notified only while a frame waits for buffers (used flags,
- * avail_event).
+ * avail_event); and the ring under a real producer thread, the driver
+ * on this one.
  */
+/*
+ * net_deliver's mv_virtio_poll_now goes through poll_now_locked (below):
+ * the host stand-in polls without the transport lock, and test_rx_race
+ * delivers from a second thread, which must take a lock as the real
+ * poll_now does.
+ */
+#define mv_virtio_poll_now poll_now_locked
 #include "../../modules/vio/virtio-net/virtio_net.c"
+#undef mv_virtio_poll_now
 #include "../../modules/vio/virtio-mmio/transport.h"
 
 #include <libfdt.h>
+#include <pthread.h>
+#include <sched.h>
+#include <time.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +36,18 @@
 #include "vmmio_access.h"
 
 #define CHECK_GT(a, b) CHECK_OP(a, >, b)
+
+/* The transport lock: net_deliver's poll, the driver's notifies. */
+static pthread_mutex_t tlock = PTHREAD_MUTEX_INITIALIZER;
+
+void mv_virtio_poll_now(struct mv_virtio_dev *dev);	/* host stand-in */
+
+void poll_now_locked(struct mv_virtio_dev *dev)
+{
+	pthread_mutex_lock(&tlock);
+	mv_virtio_poll_now(dev);
+	pthread_mutex_unlock(&tlock);
+}
 
 void *mv_malloc(size_t size)
 {
@@ -626,6 +650,326 @@ static void test_rx_notify(void)
 	teardown();
 }
 
+/*
+ * The receive ring with a real producer: a thread (the switch) delivers
+ * RACE_FRAMES frames, 60 bytes to 9000 and every thousandth of 64 KiB,
+ * each carrying its sequence number (in its first bytes and in its
+ * metadata) and a pattern from it, while this thread is the driver:
+ * mergeable buffers of 16 sizes, refilled lock-free as used and notified
+ * only when the device asks, and now and then not refilled for a while,
+ * so that frames wait in the ring and it fills. Receive runs from both
+ * threads (poll_now, the notify), never at once. Every frame must arrive
+ * intact, in order, or have been counted as dropped by the ring: none
+ * lost unseen, none twice, and the device never stuck (RACE_STALL_S).
+ */
+#define RACE_FRAMES	200000u
+#define RACE_STALL_S	5.0
+#define RACE_BUF(i)	(BUFS + 0x3000 * (uint64_t)(i))
+/* 1.5 to 11 KiB; the 16 hold 99 KiB, more than the largest frame. */
+#define RACE_BUF_LEN(i)	(1536u + 640u * (unsigned int)(i))
+
+static struct {
+	unsigned int drops;	/* atomic: frames the ring refused */
+	unsigned int delivered;	/* atomic: the producer's progress */
+	unsigned int received;	/* atomic: the driver's */
+	bool stop;		/* atomic: the driver gave up */
+	bool late;		/* atomic: the driver is not refilling */
+	uint8_t dropped[RACE_FRAMES];	/* by sequence number */
+} race;
+static char race_err[200];
+
+static uint32_t race_hash(uint32_t x)
+{
+	x ^= x >> 16;
+	x *= 0x7feb352du;
+	x ^= x >> 15;
+	x *= 0x846ca68bu;
+	return x ^ x >> 16;
+}
+
+/* Mostly up to 1514 bytes, every eighth jumbo, now and then 64 KiB. */
+static uint32_t race_len(uint32_t seq)
+{
+	uint32_t h = race_hash(seq);
+
+	if (seq % 1000 == 999)
+		return MV_NETFRAME_MAX - h % 64;
+	if (seq % 8 == 0)
+		return 60 + h % (9000 - 60 + 1);
+	return 60 + h % (1514 - 60 + 1);
+}
+
+static uint8_t race_byte(uint32_t seq, uint32_t i)
+{
+	return (uint8_t)(seq * 131u + i * 7u + (i >> 8));
+}
+
+/* What the header must say: the sequence number again, and the length. */
+static struct mv_netmeta race_meta(uint32_t seq, uint32_t len)
+{
+	return (struct mv_netmeta){
+		.flags = seq & 1 ? MV_NETMETA_DATA_VALID : 0,
+		.gso_size = (uint16_t)len,
+		.csum_start = (uint16_t)seq,
+		.csum_offset = (uint16_t)(seq >> 16),
+	};
+}
+
+/* The switch: one net_deliver at a time, noting what the ring refused. */
+static void *race_producer(void *arg)
+{
+	static uint8_t frame[MV_NETFRAME_MAX];
+	struct net *n = arg;
+
+	for (uint32_t seq = 0; seq < RACE_FRAMES; seq++) {
+		uint32_t len = race_len(seq);
+		struct mv_netmeta m = race_meta(seq, len);
+		/* Only net_deliver, in this thread, counts ring-full. */
+		unsigned long full = n->rx_ring_full;
+
+		if (__atomic_load_n(&race.stop, __ATOMIC_ACQUIRE))
+			break;
+		for (uint32_t i = 0; i < 4; i++)
+			frame[i] = (uint8_t)(seq >> 8 * i);
+		for (uint32_t i = 4; i < len; i++)
+			frame[i] = race_byte(seq, i);
+		port_deliver(port_ctx, frame, len, &m);
+		if (n->rx_ring_full != full) {
+			/*
+			 * Written before the next frame is published: the
+			 * consumer sees it once it sees that frame.
+			 */
+			race.dropped[seq] = 1;
+			__atomic_add_fetch(&race.drops, 1, __ATOMIC_RELEASE);
+		}
+		__atomic_store_n(&race.delivered, seq + 1, __ATOMIC_RELEASE);
+		/*
+		 * Now and then the switch goes quiet until the driver has
+		 * everything: a frame left waiting for a refill is not then
+		 * rescued by the next delivery's poll (a lost notify hangs).
+		 */
+		if (race_hash(seq) % 64)
+			continue;
+		while (!__atomic_load_n(&race.late, __ATOMIC_ACQUIRE) &&
+		       __atomic_load_n(&race.received, __ATOMIC_ACQUIRE) +
+		       __atomic_load_n(&race.drops, __ATOMIC_RELAXED) <= seq &&
+		       !__atomic_load_n(&race.stop, __ATOMIC_ACQUIRE))
+			sched_yield();
+	}
+	return NULL;
+}
+
+#define RACE_FAIL(...)							\
+	do {								\
+		snprintf(race_err, sizeof(race_err), __VA_ARGS__);	\
+		return false;						\
+	} while (0)
+
+/* A whole received frame; *next is the lowest sequence number due. */
+static bool race_check(const uint8_t *hdr, const uint8_t *f, uint32_t len,
+		       uint32_t *next)
+{
+	struct mv_netmeta m;
+	uint32_t seq;
+
+	if (len < 60)
+		RACE_FAIL("a %u-byte frame after %u", len, *next);
+	seq = (uint32_t)f[0] | (uint32_t)f[1] << 8 | (uint32_t)f[2] << 16 |
+	      (uint32_t)f[3] << 24;
+	if (seq < *next || seq >= RACE_FRAMES)
+		RACE_FAIL("frame %u when %u or later was due", seq, *next);
+	if (race.dropped[seq])
+		RACE_FAIL("frame %u received, yet counted as dropped", seq);
+	for (uint32_t s = *next; s < seq; s++)
+		if (!race.dropped[s])
+			RACE_FAIL("frame %u lost (neither received nor "
+				  "counted), %u came", s, seq);
+	if (len != race_len(seq))
+		RACE_FAIL("frame %u: %u bytes, not %u", seq, len,
+			  race_len(seq));
+	m = race_meta(seq, len);
+	if (hdr[0] != m.flags || hdr[1] != MV_NETMETA_GSO_NONE ||
+	    le16(hdr + 4) != m.gso_size || le16(hdr + 6) != m.csum_start ||
+	    le16(hdr + 8) != m.csum_offset)
+		RACE_FAIL("frame %u: header %02x %02x %04x %04x %04x", seq,
+			  hdr[0], hdr[1], le16(hdr + 4), le16(hdr + 6),
+			  le16(hdr + 8));
+	for (uint32_t i = 4; i < len; i++)
+		if (f[i] != race_byte(seq, i))
+			RACE_FAIL("frame %u (%u bytes): byte %u is 0x%02x, "
+				  "not 0x%02x", seq, len, i, f[i],
+				  race_byte(seq, i));
+	*next = seq + 1;
+	return true;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void test_rx_race(void)
+{
+	static uint8_t f[MV_NETFRAME_MAX];
+	struct vq_desc *d = at(RXQB);
+	uint16_t *avail_idx = at(RXQB + 0x1000 + 2);
+	uint16_t *ring = at(RXQB + 0x1000 + 4);
+	uint16_t *used_flags = at(RXQB + 0x2000);
+	uint16_t *used_idx = at(RXQB + 0x2000 + 2);
+	uint32_t *used = at(RXQB + 0x2000 + 4);
+	uint32_t next = 0, received = 0, have = 0, left = 0, stall_at = 1000;
+	unsigned int drops = 0, stalls = 0, notifies = 0;
+	double t0 = now_s(), progress = t0;
+	uint8_t hdr[HDR_BYTES] = { 0 };
+	bool ok = true;
+	pthread_t th;
+
+	wr(VMMIO_STATUS, 0);
+	start(ALL_OFFLOADS | BIT(VIRTIO_NET_F_MRG_RXBUF));
+	for (unsigned int i = 0; i < QNUM; i++) {
+		d[i] = (struct vq_desc){ RACE_BUF(i), RACE_BUF_LEN(i),
+					 MV_VRING_DESC_F_WRITE, 0 };
+		ring[*avail_idx % QNUM] = (uint16_t)i;
+		(*avail_idx)++;
+	}
+	/* A driver polling its queue (NAPI): no interrupts to take. */
+	*(uint16_t *)at(RXQB + 0x1000) = MV_VRING_AVAIL_F_NO_INTERRUPT;
+	wr(VMMIO_QUEUE_NOTIFY, RXQ);
+	memset(&race, 0, sizeof(race));
+	CHECK_EQ(pthread_create(&th, NULL, race_producer, n_of()), 0);
+	while (ok) {
+		uint16_t ids[QNUM];
+		uint32_t lens[QNUM];
+		unsigned int k = 0, delivered;
+		uint16_t uidx, aidx;
+		double now = now_s();
+
+		/* delivered first: the drops it covers are counted then. */
+		delivered = __atomic_load_n(&race.delivered, __ATOMIC_ACQUIRE);
+		drops = __atomic_load_n(&race.drops, __ATOMIC_ACQUIRE);
+		if (delivered == RACE_FRAMES && received + drops == RACE_FRAMES)
+			break;
+		if (now - progress > RACE_STALL_S) {
+			snprintf(race_err, sizeof(race_err), "stuck: %u "
+				 "delivered, %u received, %u dropped",
+				 delivered, received, drops);
+			ok = false;
+			break;
+		}
+		/* A late driver: frames wait in the ring, then it fills. */
+		if (received >= stall_at) {
+			double until = now + 0.2;
+
+			stall_at += 10000;
+			stalls++;
+			__atomic_store_n(&race.late, true, __ATOMIC_RELEASE);
+			while (__atomic_load_n(&race.drops, __ATOMIC_ACQUIRE) ==
+			       drops && __atomic_load_n(&race.delivered,
+							 __ATOMIC_ACQUIRE) <
+			       RACE_FRAMES && now_s() < until)
+				sched_yield();
+			__atomic_store_n(&race.late, false, __ATOMIC_RELEASE);
+		}
+		/*
+		 * The driver takes no lock, as a guest does not: the rings
+		 * are shared with the device (poll_now in the producer) as
+		 * the virtqueue library expects, with its barriers.
+		 */
+		uidx = __atomic_load_n(used_idx, __ATOMIC_ACQUIRE);
+		while (k < QNUM && uidx != used_seen[RXQ]) {
+			uint32_t *e = used + 2 * (used_seen[RXQ]++ % QNUM);
+
+			ids[k] = (uint16_t)__atomic_load_n(e, __ATOMIC_RELAXED);
+			lens[k++] = __atomic_load_n(e + 1, __ATOMIC_RELAXED);
+		}
+		if (!k) {
+			sched_yield();
+			continue;
+		}
+		progress = now;
+		/* The device is done with used buffers: no lock to read. */
+		for (unsigned int i = 0; i < k && ok; i++) {
+			const uint8_t *b = at(RACE_BUF(ids[i] % QNUM));
+			uint32_t len = lens[i], skip = 0;
+
+			if (ids[i] >= QNUM || len > RACE_BUF_LEN(ids[i])) {
+				snprintf(race_err, sizeof(race_err), "used "
+					 "entry %u, %u bytes", ids[i], len);
+				ok = false;
+				break;
+			}
+			if (!left) {
+				memcpy(hdr, b, HDR_BYTES);
+				left = le16(hdr + 10);
+				skip = HDR_BYTES;
+				have = 0;
+				if (len < HDR_BYTES || !left || left > QNUM) {
+					snprintf(race_err, sizeof(race_err),
+						 "after %u: %u bytes, %u "
+						 "buffers", next, len, left);
+					ok = false;
+					break;
+				}
+			}
+			if (have + len - skip > sizeof(f)) {
+				snprintf(race_err, sizeof(race_err), "after "
+					 "%u: a frame over 64 KiB", next);
+				ok = false;
+				break;
+			}
+			memcpy(f + have, b + skip, len - skip);
+			have += len - skip;
+			if (--left)
+				continue;
+			ok = race_check(hdr, f, have, &next);
+			__atomic_store_n(&race.received, ++received,
+					 __ATOMIC_RELEASE);
+		}
+		if (!ok)
+			break;
+		/* Refilled; notified only if the device asked for it. */
+		aidx = *avail_idx;	/* only this thread writes it */
+		for (unsigned int i = 0; i < k; i++)
+			__atomic_store_n(&ring[aidx++ % QNUM], ids[i],
+					 __ATOMIC_RELAXED);
+		__atomic_store_n(avail_idx, aidx, __ATOMIC_RELEASE);
+		/* Refills before the flag (Linux: virtqueue_kick_prepare). */
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (!(__atomic_load_n(used_flags, __ATOMIC_RELAXED) &
+		      MV_VRING_USED_F_NO_NOTIFY)) {
+			/* The notify is a trap: the transport lock. */
+			pthread_mutex_lock(&tlock);
+			wr(VMMIO_QUEUE_NOTIFY, RXQ);
+			pthread_mutex_unlock(&tlock);
+			notifies++;
+		}
+	}
+	__atomic_store_n(&race.stop, true, __ATOMIC_RELEASE);
+	CHECK_EQ(pthread_join(th, NULL), 0);
+	drops = race.drops;
+	fprintf(stderr, "     %u frames: %u received, %u dropped, %u stalls, "
+		"%u notifies, %.1f s\n", RACE_FRAMES, received, drops, stalls,
+		notifies, now_s() - t0);
+	if (!ok)
+		fprintf(stderr, "     %s\n", race_err);
+	CHECK(ok);
+	CHECK_EQ(received + drops, RACE_FRAMES);
+	CHECK_EQ(n_of()->rx_ring_full, drops);
+	CHECK_EQ(n_of()->rx_too_big + n_of()->rx_stale, 0);
+	/*
+	 * Both paths taken: straight through, and a full ring. How many of
+	 * each depends on the scheduler (a loaded host drops most).
+	 */
+	CHECK_GT(drops, 0);
+	CHECK_GT(stalls, 0);
+	CHECK_EQ(n_of()->rx_head, n_of()->rx_tail);
+	CHECK_EQ(rd(VMMIO_STATUS), 0xf);
+	teardown();
+}
+
 int main(void)
 {
 	mv_test_init();
@@ -637,5 +981,6 @@ int main(void)
 	RUN_TEST(test_stale_meta, setup);
 	RUN_TEST(test_mergeable, setup);
 	RUN_TEST(test_rx_notify, setup);
+	RUN_TEST(test_rx_race, setup);
 	return mv_test_summary();
 }
