@@ -860,6 +860,12 @@ static void test_ports(void)
 	}
 	CHECK_EQ(mv_netport_info_at("br0", 3, &in), -MV_ENOENT);
 	CHECK_EQ(swinfo("br0").ports, 3);
+	/* A frame the port could not take counts in its drops alone. */
+	mv_netport_drop(b->port);
+	mv_netport_drop(b->port);
+	mv_netport_drop(NULL);
+	CHECK_EQ(pinfo(b).drops, 2);
+	CHECK_EQ(pinfo(a).drops, 0);
 	/* No switch, no deliver: refused. */
 	CHECK(!mv_netport_add(NULL, "x", 0, deliver, &recs[39]));
 	CHECK(!mv_netport_add(sw, "x", 0, NULL, &recs[39]));

@@ -104,6 +104,14 @@ void mv_netport_remove(struct mv_netport *port)
 	port_deliver = NULL;
 }
 
+static unsigned int port_drops;	/* atomic: mv_netport_drop calls */
+
+void mv_netport_drop(struct mv_netport *port)
+{
+	CHECK(port == (struct mv_netport *)&port_deliver);
+	__atomic_add_fetch(&port_drops, 1, __ATOMIC_RELAXED);
+}
+
 void mv_netport_send(struct mv_netport *port, const void *frame, size_t len,
 		     const struct mv_netmeta *meta)
 {
@@ -839,6 +847,7 @@ static void test_rx_race(void)
 	*(uint16_t *)at(RXQB + 0x1000) = MV_VRING_AVAIL_F_NO_INTERRUPT;
 	wr(VMMIO_QUEUE_NOTIFY, RXQ);
 	memset(&race, 0, sizeof(race));
+	port_drops = 0;
 	CHECK_EQ(pthread_create(&th, NULL, race_producer, n_of()), 0);
 	while (ok) {
 		uint16_t ids[QNUM];
@@ -958,6 +967,8 @@ static void test_rx_race(void)
 	CHECK(ok);
 	CHECK_EQ(received + drops, RACE_FRAMES);
 	CHECK_EQ(n_of()->rx_ring_full, drops);
+	/* Each counted in the port's drops too. */
+	CHECK_EQ(__atomic_load_n(&port_drops, __ATOMIC_RELAXED), drops);
 	CHECK_EQ(n_of()->rx_too_big + n_of()->rx_stale, 0);
 	/*
 	 * Both paths taken: straight through, and a full ring. How many of

@@ -98,6 +98,11 @@ void mv_netport_remove(struct mv_netport *port);
  */
 void mv_netport_send(struct mv_netport *port, const void *frame, size_t len,
 		     const struct mv_netmeta *meta);
+/*
+ * From deliver: the port could not take the frame (its receive buffers
+ * are full). Counted in the port's drops; never blocks, any context.
+ */
+void mv_netport_drop(struct mv_netport *port);
 
 /* For `netswitch list` and `netswitch ports`. */
 struct mv_netswitch_info {
@@ -112,7 +117,8 @@ struct mv_netport_info {
 	char name[MV_NETPORT_NAME_MAX];
 	uint64_t rx_frames, rx_bytes;	/* received from the port */
 	uint64_t tx_frames, tx_bytes;	/* sent to the port */
-	uint64_t drops;			/* malformed, queue full, too big */
+	uint64_t drops;			/* malformed, queue full, too big,
+					   not taken (mv_netport_drop) */
 	uint64_t bad_meta;		/* of drops: bad offload metadata */
 	uint64_t segmented;		/* tx: GSO frames cut in software */
 	uint64_t direct;		/* rx: handled on the sender's path */

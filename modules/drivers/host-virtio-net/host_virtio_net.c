@@ -210,10 +210,12 @@ static void rx_post(struct queue *q, uint16_t id)
 	q->next_avail++;
 }
 
-static void warn_once(struct hostnic *nic, unsigned long *count,
-		      const char *what)
+/* A frame dropped: counted here and in the port's drops, warned once. */
+static void drop_frame(struct hostnic *nic, unsigned long *count,
+		       const char *what)
 {
-	if (!(*count)++)
+	mv_netport_drop(nic->port);
+	if (!(*count)++ && what)
 		mv_log(MV_LOG_WARN, "host-virtio-net: %s: %s; such frames are "
 		       "dropped (counted)\n", nic->dev->path, what);
 }
@@ -245,13 +247,13 @@ static void rx_thread(void *arg)
 			q->last_used++;
 			if (id >= q->size) {
 				/* Not a buffer we gave: nothing to give back. */
-				warn_once(nic, &nic->rx_bad, "the device used "
-					  "an unknown receive buffer");
+				drop_frame(nic, &nic->rx_bad, "the device used "
+					   "an unknown receive buffer");
 				continue;
 			}
 			if (len < HDR_BYTES + FRAME_MIN || len > BUF_SIZE)
-				warn_once(nic, &nic->rx_bad, "bad receive "
-					  "length from the device");
+				drop_frame(nic, &nic->rx_bad, "bad receive "
+					   "length from the device");
 			else
 				mv_netport_send(nic->port, q->bufs +
 						id * BUF_SIZE + HDR_BYTES,
@@ -288,8 +290,8 @@ static void nic_deliver(void *ctx, const void *frame, size_t len,
 
 	(void)meta;	/* the port takes no offloads: always plain frames */
 	if (len > BUF_SIZE - HDR_BYTES) {
-		warn_once(nic, &nic->tx_too_big, "a frame is bigger than the "
-			  "host NIC's buffers");
+		drop_frame(nic, &nic->tx_too_big, "a frame is bigger than the "
+			   "host NIC's buffers");
 		return;
 	}
 	while (q->last_used != __atomic_load_n(&q->used->idx,
@@ -301,7 +303,7 @@ static void nic_deliver(void *ctx, const void *frame, size_t len,
 			q->free[q->nr_free++] = (uint16_t)done;
 	}
 	if (!q->nr_free) {
-		nic->tx_full++;
+		drop_frame(nic, &nic->tx_full, NULL);	/* QEMU is behind */
 		return;
 	}
 	id = q->free[--q->nr_free];

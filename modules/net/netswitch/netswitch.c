@@ -62,6 +62,7 @@ struct mv_netport {
 	void *ctx;
 	unsigned int offloads;		/* atomic: MV_NETPORT_* */
 	uint64_t queue_drops;		/* atomic: lost on the way in */
+	uint64_t deliver_drops;		/* atomic: the port could not take */
 	/* Under the switch lock: */
 	uint64_t bad_meta, bad_unlogged, segmented;
 	uint64_t direct;		/* handled by forward_now */
@@ -349,6 +350,12 @@ drop:
 	__atomic_add_fetch(&port->queue_drops, 1, __ATOMIC_RELAXED);
 }
 
+void mv_netport_drop(struct mv_netport *port)
+{
+	if (port)
+		__atomic_add_fetch(&port->deliver_drops, 1, __ATOMIC_RELAXED);
+}
+
 /* TSO without checksum offload makes no sense: such a port gets neither. */
 static unsigned int sane_offloads(unsigned int off)
 {
@@ -508,8 +515,11 @@ int mv_netport_info_at(const char *name, unsigned int i,
 		info->rx_bytes = st->rx_bytes;
 		info->tx_frames = st->tx_frames;
 		info->tx_bytes = st->tx_bytes;
-		info->drops = st->drops + __atomic_load_n(&p->queue_drops,
-							  __ATOMIC_RELAXED);
+		info->drops = st->drops +
+			      __atomic_load_n(&p->queue_drops,
+					      __ATOMIC_RELAXED) +
+			      __atomic_load_n(&p->deliver_drops,
+					      __ATOMIC_RELAXED);
 		info->bad_meta = p->bad_meta;
 		info->segmented = p->segmented;
 		info->direct = p->direct;
@@ -645,6 +655,7 @@ MV_EXPORT(mv_netport_add);
 MV_EXPORT(mv_netport_remove);
 MV_EXPORT(mv_netport_send);
 MV_EXPORT(mv_netport_set_offloads);
+MV_EXPORT(mv_netport_drop);
 MV_EXPORT(mv_netswitch_count);
 MV_EXPORT(mv_netswitch_info_at);
 MV_EXPORT(mv_netswitch_info);

@@ -35,7 +35,8 @@
  * driver asks for it (a driver polling its receive queue is not), so
  * frames that arrive while it polls are taken in one batch. Frames wait
  * in the ring while the driver has no receive buffer (its notification
- * of new ones drains it); a full ring drops and counts.
+ * of new ones drains it); a full ring drops the frame and counts it in
+ * the port's drops (mv_netport_drop).
  */
 #include <modvisor/device.h>
 #include <modvisor/errno.h>
@@ -116,13 +117,15 @@ struct net {
 	struct mv_virtq_seg pool[POOL_SEGS];
 	struct mv_virtq_seg tx_seg[SEGS];
 	uint8_t *tx_buf;		/* TX_BUF */
-	/* Counters (warned about once each). */
+	/* Dropped frames (drop_frame). */
 	unsigned long rx_ring_full, rx_too_big, rx_stale, tx_too_big;
 };
 
-static void warn_once(struct net *n, unsigned long *count, const char *what)
+/* A frame dropped: counted here and in the port's drops, warned once. */
+static void drop_frame(struct net *n, unsigned long *count, const char *what)
 {
-	if (!(*count)++)
+	mv_netport_drop(n->port);
+	if (!(*count)++ && what)
 		mv_log(MV_LOG_WARN, "virtio-net: %s/%s: %s; such frames are "
 		       "dropped (counted)\n", n->dev->guest_name, n->dev->name,
 		       what);
@@ -195,8 +198,8 @@ static void transmit_one(struct net *n, const struct mv_virtq_chain *ch)
 		return;
 	}
 	if (len > TX_BUF) {
-		warn_once(n, &n->tx_too_big, "a transmitted frame is larger "
-			  "than 64 KiB + 64 bytes");
+		drop_frame(n, &n->tx_too_big, "a transmitted frame is larger "
+			   "than 64 KiB + 64 bytes");
 		return;
 	}
 	for (; i < ch->nr_out; i++, skip = 0) {
@@ -374,7 +377,8 @@ static void receive(struct mv_virtio_dev *dev)
 		}
 		m = r->meta;
 		if (!meta_negotiated(n, &m)) {
-			n->rx_stale++;	/* sent before a renegotiation */
+			/* Sent before a renegotiation: no warning. */
+			drop_frame(n, &n->rx_stale, NULL);
 		} else {
 			got = hold_chains(n, q, HDR_BYTES + r->len);
 			if (got == 0 && !asked) {
@@ -389,9 +393,9 @@ static void receive(struct mv_virtio_dev *dev)
 				return;	/* violation: reset ahead */
 			if (got < 0) {
 				/* The chains wait for the next frame. */
-				warn_once(n, &n->rx_too_big, "a received "
-					  "frame is larger than the guest's "
-					  "receive buffers");
+				drop_frame(n, &n->rx_too_big, "a received "
+					   "frame is larger than the guest's "
+					   "receive buffers");
 			} else {
 				fill_chains(n, q, &m, r->data, r->len);
 				pushed = true;
@@ -428,8 +432,8 @@ static void net_deliver(void *ctx, const void *frame, size_t len,
 	struct rec *r;
 
 	if (len > MV_NETFRAME_MAX) {
-		warn_once(n, &n->rx_too_big, "a received frame is larger "
-			  "than 64 KiB + 64 bytes");
+		drop_frame(n, &n->rx_too_big, "a received frame is larger "
+			   "than 64 KiB + 64 bytes");
 		return;
 	}
 	need = rec_bytes((uint32_t)len);
@@ -438,7 +442,8 @@ static void net_deliver(void *ctx, const void *frame, size_t len,
 	if (head + pad + need - __atomic_load_n(&n->rx_tail,
 						__ATOMIC_ACQUIRE) >
 	    RING_BYTES) {
-		n->rx_ring_full++;	/* the guest is not keeping up */
+		/* The guest is not keeping up: no warning. */
+		drop_frame(n, &n->rx_ring_full, NULL);
 		return;
 	}
 	if (pad) {
