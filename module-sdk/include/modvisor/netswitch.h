@@ -99,8 +99,9 @@ void mv_netport_remove(struct mv_netport *port);
 void mv_netport_send(struct mv_netport *port, const void *frame, size_t len,
 		     const struct mv_netmeta *meta);
 /*
- * From deliver: the port could not take the frame (its receive buffers
- * are full). Counted in the port's drops; never blocks, any context.
+ * A frame the port's provider dropped: one delivered that it could not
+ * take (its receive buffers full), or one of its own it could not send.
+ * Counted in the port's drops; never blocks, any context.
  */
 void mv_netport_drop(struct mv_netport *port);
 
