@@ -23,7 +23,6 @@
 #include <libfdt.h>
 #include <pthread.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -91,17 +90,6 @@ void mv_free(void *p)
 		return;
 	__atomic_sub_fetch(&live_allocs, 1, __ATOMIC_RELAXED);
 	free(p);
-}
-
-int mv_snprintf(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-	return n;
 }
 
 /* The module's clock: moved by the test only. */
