@@ -121,11 +121,15 @@ struct net {
 	unsigned long rx_ring_full, rx_too_big, rx_stale, tx_too_big;
 };
 
-/* A frame dropped: counted here and in the port's drops, warned once. */
+/*
+ * A frame dropped: counted here and in the port's drops, warned once.
+ * Atomic: the switch (delivering) and the guest's exits (receiving) count
+ * rx_too_big at once.
+ */
 static void drop_frame(struct net *n, unsigned long *count, const char *what)
 {
 	mv_netport_drop(n->port);
-	if (!(*count)++ && what)
+	if (!__atomic_fetch_add(count, 1, __ATOMIC_RELAXED) && what)
 		mv_log(MV_LOG_WARN, "virtio-net: %s/%s: %s; such frames are "
 		       "dropped (counted)\n", n->dev->guest_name, n->dev->name,
 		       what);
