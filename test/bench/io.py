@@ -121,9 +121,10 @@ class Shell(Console):
 class Native(Console):
     """The same kernel and initramfs straight on QEMU: 1 CPU, 256 MiB,
     the console on a pseudo-terminal, more QEMU arguments (a disk, a
-    NIC) in extra."""
+    NIC) in extra; its CPU's thread on host CPU cpu, as scripts/qemu-arm64
+    gives each of Modvisor's CPUs a host CPU of its own."""
 
-    def __init__(self, build, guest, bootargs="", extra=()):
+    def __init__(self, build, guest, bootargs="", extra=(), cpu=0):
         images = os.path.join(build, "arm64", "guests", "linux")
         self.guest = "native " + guest
         self.child = pexpect.spawn(
@@ -134,8 +135,9 @@ class Native(Console):
              "-kernel", os.path.join(images, "Image"),
              "-initrd", os.path.join(images, "rootfs.cpio.gz"),
              "-append", "console=ttyAMA0 nokaslr hostname=%s %s"
-             % (guest, bootargs)] + list(extra),
+             % (guest, bootargs)] + mvtest.NAMED_THREADS + list(extra),
             encoding="utf-8", codec_errors="replace", timeout=180)
+        mvtest.pin_vcpus(self.child.pid, cpu)
         try:
             self.expect("MODVISOR-GUEST-INFO", 180, "its marker")
         except mvtest.Failure:
@@ -413,7 +415,7 @@ def report_native(build, runs, tmp, in_guest, mv):
     try:
         b = Native(build, "linux1", "ipaddr=10.0.0.2/24",
                    ["-netdev", "socket,id=n,connect=127.0.0.1:%d" % port,
-                    "-device", mac % 2])
+                    "-device", mac % 2], cpu=1)
         net = [tcp(b, a, "10.0.0.2") for _ in range(runs)]
         rtt = ping(a, "10.0.0.2")
         blk = block(a, runs)

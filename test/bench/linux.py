@@ -44,6 +44,8 @@ def time_to_marker(cmd, args):
     start = time.monotonic()
     child = pexpect.spawn(cmd, args, encoding="utf-8",
                           codec_errors="replace", timeout=120)
+    if cmd != mvtest.QEMU:
+        mvtest.pin_vcpus(child.pid)  # as the launcher pins Modvisor's
     try:
         child.expect(r"\[ *(\d+\.\d+)\] Freeing unused kernel memory")
         freeing, kernel = time.monotonic() - start, float(child.match.group(1))
@@ -67,7 +69,7 @@ def main():
               "-cpu", "cortex-a57", "-smp", "2", "-m", "256M",
               "-display", "none", "-monitor", "none", "-nic", "none",
               "-serial", "stdio", "-kernel", image, "-initrd", rootfs,
-              "-append", BOOTARGS]
+              "-append", BOOTARGS] + mvtest.NAMED_THREADS
     seeded = ["-M", "virt,gic-version=3"] + native[2:]
     with tempfile.TemporaryDirectory() as tmp:
         dtbo = mvtest.board_overlay(tmp, mvtest.guests_fragment(GUEST))

@@ -14,6 +14,19 @@ import pexpect
 
 TOP = os.path.realpath(os.path.join(os.path.dirname(__file__), "..", ".."))
 QEMU = os.path.join(TOP, "scripts", "qemu-arm64")
+# QEMU arguments and the pinning that scripts/qemu-arm64 gives the nucleus,
+# for benchmarks' native references: both sides alike.
+NAMED_THREADS = ["-name", "native,debug-threads=on"]
+
+
+def pin_vcpus(pid, first=0):
+    """Each emulated CPU of QEMU process pid (started with NAMED_THREADS)
+    on a host CPU of its own from the first-th on (scripts/pin-vcpus), as
+    scripts/qemu-arm64 does, unless MV_PIN_VCPUS=0; in the background."""
+    if os.environ.get("MV_PIN_VCPUS", "1") != "0":
+        subprocess.Popen([os.path.join(TOP, "scripts", "pin-vcpus"),
+                          str(pid), str(first)], stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 HALTED = r"nucleus: (cannot boot; )?halted"
