@@ -2,10 +2,45 @@
 # SPDX-License-Identifier: GPL-2.0
 """Boot to the banner: version, CPUs online, memory, boot time, then
 'nucleus: ready', with no error on the way. With --smp/--mem the same
-machine gets extra QEMU arguments, which must just work."""
+machine gets extra QEMU arguments, which must just work. QEMU's thread
+for each emulated CPU is pinned to a host CPU of its own when the host
+lets QEMU run on as many (scripts/pin-vcpus), else left to the host."""
+
+import os
+import time
 
 import mvtest
 from mvtest import check
+
+
+def vcpu_affinities(pid):
+    """{n: set of host CPUs} for QEMU's "CPU n/TCG" threads."""
+    found = {}
+    for tid in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/comm" % (pid, tid)) as f:
+                comm = f.read().strip()
+            if comm.startswith("CPU ") and comm.endswith("/TCG"):
+                found[int(comm[4:-4])] = os.sched_getaffinity(int(tid))
+        except (OSError, ValueError):
+            pass
+    return found
+
+
+def check_pinning(pid, cpus):
+    allowed = sorted(os.sched_getaffinity(pid))
+    pin = (os.environ.get("MV_PIN_VCPUS", "1") != "0" and
+           cpus <= len(allowed))
+    want = {n: {allowed[n]} if pin else set(allowed) for n in range(cpus)}
+    got = {}
+    # The helper pins the threads a moment after QEMU creates them.
+    for _ in range(50):
+        got = vcpu_affinities(pid)
+        if got == want:
+            return
+        time.sleep(0.1)
+    check(False, "QEMU's vCPU threads on host CPUs %s, expected %s (%s)"
+          % (got, want, "one each" if pin else "unpinned"))
 
 
 def test(args):
@@ -41,6 +76,7 @@ def test(args):
         m.expect(r"nucleus: ready", what="'nucleus: ready'")
         errors = mvtest.ERROR_LINE.findall(m.console())
         check(not errors, "errors during boot: %s" % errors)
+        check_pinning(m.child.pid, want)
     finally:
         m.close()
 
